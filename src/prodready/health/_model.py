@@ -56,7 +56,7 @@ class Reason(enum.StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Degraded:
-    """Returned by a checker that works but is impaired (e.g. an Elasticsearch cluster is yellow)."""
+    """Returned by a checker that works but is impaired (an Elasticsearch cluster is yellow)."""
 
     message: str
     details: Details = field(default_factory=dict)
