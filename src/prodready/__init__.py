@@ -14,7 +14,9 @@ from prodready._version import __version__ as __version__
 from prodready.errors import ProdreadyError as ProdreadyError
 
 # public name -> module that defines it; resolved on first attribute access.
-_LAZY: dict[str, str] = {}
+_LAZY: dict[str, str] = {
+    "ServiceSpec": "prodready.spec",
+}
 
 __all__ = sorted(["ProdreadyError", "__version__", *_LAZY])
 

@@ -22,7 +22,7 @@ from prodready.errors import ProdreadyError
 __all__ = ["build_parser", "main"]
 
 # Order is the order shown in --help.
-COMMANDS: tuple[str, ...] = ()
+COMMANDS: tuple[str, ...] = ("up", "verify")
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1

@@ -9,7 +9,7 @@ scrubbing belong to the runner, never to the checker.
 from __future__ import annotations
 
 import enum
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol, TypeAlias, runtime_checkable
@@ -20,8 +20,10 @@ __all__ = [
     "Degraded",
     "DependencyCheck",
     "Details",
+    "HealthReport",
     "Reason",
     "Status",
+    "aggregate",
 ]
 
 Details: TypeAlias = Mapping[str, Any]
@@ -99,3 +101,46 @@ class CheckResult:
     reason: Reason | None = None
     critical: bool = True
     component_type: str = "component"
+
+
+# Worst first: one UNHEALTHY critical component makes the report UNHEALTHY, then UNKNOWN, …
+_SEVERITY: dict[Status, int] = {
+    Status.HEALTHY: 0,
+    Status.DEGRADED: 1,
+    Status.UNKNOWN: 2,
+    Status.UNHEALTHY: 3,
+}
+
+
+def aggregate(results: Iterable[CheckResult]) -> Status:
+    """The overall status of some results: the worst critical one; non-critical ones only degrade.
+
+    UNHEALTHY beats UNKNOWN beats DEGRADED beats HEALTHY. A non-critical component that is not
+    HEALTHY contributes DEGRADED, never more: an optional cache going down never fails readiness.
+    No results at all is HEALTHY (nothing to wait for).
+    """
+    worst = Status.HEALTHY
+    for result in results:
+        status = result.status
+        if not result.critical and status is not Status.HEALTHY:
+            status = Status.DEGRADED
+        if _SEVERITY[status] > _SEVERITY[worst]:
+            worst = status
+    return worst
+
+
+@dataclass(frozen=True, slots=True)
+class HealthReport:
+    """A probe's answer: the overall status, when it was computed and the components behind it.
+
+    ``draining`` is True once shutdown began (readiness then reports UNHEALTHY, reason
+    ``draining``). ``excluded`` lists components left out of ``status`` on request
+    (``?exclude=name``); they still appear in ``components``.
+    """
+
+    group: str
+    status: Status
+    timestamp: datetime
+    components: Mapping[str, CheckResult]
+    reason: Reason | None = None
+    excluded: frozenset[str] = frozenset()

@@ -1,0 +1,199 @@
+"""The HITL review API.
+
+- ``POST /reviews`` files an APV for human review and pushes it to every ``/ws/reviews`` client;
+  the push crosses workers through Redis pub/sub, so all 4 workers' sockets see every review;
+- ``GET /reviews?status=pending`` lists reviews;
+- ``POST /reviews/{apv_code}/decision`` records a reviewer's decision in PostgreSQL and publishes it
+  to the durable RabbitMQ queue ``hitl.decisions`` for the remediation workers.
+
+The schema is created by the Alembic migration (``alembic upgrade head``), run once per release by
+the deployment, never by the app at start-up.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Annotated, Literal
+
+import aio_pika
+import redis.asyncio as aioredis
+import sqlalchemy as sa
+from fastapi import Depends, FastAPI, HTTPException, Request, WebSocket, WebSocketDisconnect
+from pydantic import BaseModel, Field
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+
+import prodready
+from hitl.models import APVReview, HITLDecision
+from hitl.settings import Settings, asyncpg_url
+
+DECISIONS_QUEUE = "hitl.decisions"
+REVIEWS_CHANNEL = "hitl:reviews"
+
+
+class ReviewIn(BaseModel):
+    apv_code: Annotated[str, Field(min_length=1, max_length=50)]
+    cve_id: Annotated[str, Field(pattern=r"^CVE-\d{4}-\d{4,}$")]
+    severity: Literal["low", "medium", "high", "critical"]
+    package_name: Annotated[str, Field(min_length=1, max_length=100)]
+    patch_strategy: str | None = None
+    wargame_verdict: str | None = None
+    wargame_confidence: Annotated[float, Field(ge=0, le=1)] | None = None
+
+
+class DecisionIn(BaseModel):
+    decision: Literal["approve", "reject", "modify", "escalate"]
+    reviewer_name: Annotated[str, Field(min_length=1, max_length=100)]
+    reviewer_email: str | None = None
+    comments: str | None = None
+    confidence_override: Annotated[float, Field(ge=0, le=1)] | None = None
+
+
+class Hub:
+    """The WebSocket clients of this worker; reviews arrive through Redis from every worker."""
+
+    def __init__(self) -> None:
+        self.sockets: set[WebSocket] = set()
+
+    async def broadcast(self, message: str) -> None:
+        for ws in list(self.sockets):
+            try:
+                await ws.send_text(message)
+            except (WebSocketDisconnect, RuntimeError):
+                self.sockets.discard(ws)
+
+
+class Clients:
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        cache: aioredis.Redis,
+        amqp: aio_pika.abc.AbstractRobustConnection,
+        channel: aio_pika.abc.AbstractChannel,
+        hub: Hub,
+    ) -> None:
+        self.engine = engine
+        self.sessions = async_sessionmaker(engine, expire_on_commit=False)
+        self.cache = cache
+        self.amqp = amqp
+        self.channel = channel
+        self.hub = hub
+
+
+async def _relay(cache: aioredis.Redis, hub: Hub) -> None:
+    pubsub = cache.pubsub()
+    await pubsub.subscribe(REVIEWS_CHANNEL)
+    try:
+        async for message in pubsub.listen():
+            if message["type"] == "message":
+                await hub.broadcast(message["data"].decode())
+    finally:
+        await pubsub.aclose()
+
+
+def _review_dict(review: APVReview) -> dict[str, object]:
+    return {
+        "apv_code": review.apv_code,
+        "cve_id": review.cve_id,
+        "severity": review.severity,
+        "package_name": review.package_name,
+        "status": review.status,
+        "wargame_verdict": review.wargame_verdict,
+        "wargame_confidence": review.wargame_confidence,
+    }
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = create_async_engine(asyncpg_url(settings.database_url.get_secret_value()))
+        cache = aioredis.from_url(settings.redis_url.get_secret_value())
+        amqp = await aio_pika.connect_robust(settings.rabbitmq_url.get_secret_value())
+        channel = await amqp.channel()
+        await channel.declare_queue(DECISIONS_QUEUE, durable=True)
+        hub = Hub()
+        relay = asyncio.create_task(_relay(cache, hub))
+        app.state.clients = Clients(engine, cache, amqp, channel, hub)
+        try:
+            yield
+        finally:
+            relay.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await relay
+            await amqp.close()
+            await cache.aclose()
+            await engine.dispose()
+
+    app = FastAPI(title="HITL review API", version="1.0.0", lifespan=lifespan)
+
+    def clients(request: Request) -> Clients:
+        return request.app.state.clients  # type: ignore[no-any-return]
+
+    Deps = Annotated[Clients, Depends(clients)]
+
+    @app.post("/reviews", status_code=201)
+    async def file_review(body: ReviewIn, deps: Deps) -> dict[str, object]:
+        review = APVReview(**body.model_dump(), status="pending")
+        async with deps.sessions() as session:
+            session.add(review)
+            try:
+                await session.commit()
+            except sa.exc.IntegrityError as exc:
+                raise HTTPException(409, f"APV {body.apv_code!r} is already filed") from exc
+        data = _review_dict(review)
+        await deps.cache.publish(REVIEWS_CHANNEL, json.dumps({"event": "new_review", **data}))
+        return data
+
+    @app.get("/reviews")
+    async def list_reviews(
+        deps: Deps, status: Literal["pending", "approved", "rejected", "modified", "escalated"]
+        | None = None
+    ) -> list[dict[str, object]]:
+        query = sa.select(APVReview).order_by(APVReview.created_at)
+        if status is not None:
+            query = query.where(APVReview.status == status)
+        async with deps.sessions() as session:
+            return [_review_dict(r) for r in (await session.scalars(query)).all()]
+
+    @app.post("/reviews/{apv_code}/decision", status_code=201)
+    async def decide(apv_code: str, body: DecisionIn, deps: Deps) -> dict[str, object]:
+        async with deps.sessions() as session:
+            review = await session.scalar(sa.select(APVReview).where(APVReview.apv_code == apv_code))
+            if review is None:
+                raise HTTPException(404, f"no APV review {apv_code!r}")
+            status = {"approve": "approved", "reject": "rejected", "modify": "modified"}
+            review.status = status.get(body.decision, "escalated")
+            session.add(HITLDecision(apv_id=review.id, apv_code=apv_code, **body.model_dump()))
+            await session.commit()
+        message = {"apv_code": apv_code, "decision": body.decision, "by": body.reviewer_name}
+        await deps.channel.default_exchange.publish(
+            aio_pika.Message(
+                json.dumps(message).encode(), delivery_mode=aio_pika.DeliveryMode.PERSISTENT
+            ),
+            routing_key=DECISIONS_QUEUE,
+        )
+        return {"apv_code": apv_code, "status": review.status}
+
+    @app.websocket("/ws/reviews")
+    async def reviews_socket(websocket: WebSocket) -> None:
+        hub: Hub = websocket.app.state.clients.hub
+        await websocket.accept()
+        hub.sockets.add(websocket)
+        try:
+            while True:
+                await websocket.receive_text()  # clients may send pings; we only push
+        except WebSocketDisconnect:
+            pass
+        finally:
+            hub.sockets.discard(websocket)
+
+    prodready.instrument(app, settings=settings)
+    return app
+
+
+app = create_app()

@@ -1,0 +1,1 @@
+"""Vision API (seed 003): image analysis behind the generated nginx edge, PostgreSQL + Redis."""

@@ -1,0 +1,1 @@
+"""Built-in targets: one module per target, each exposing ``TARGET`` (see ``generate._model``)."""

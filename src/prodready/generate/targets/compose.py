@@ -1,0 +1,228 @@
+"""The ``compose`` target: ``compose.yaml`` (the local stack) and ``compose.prod.yaml`` (override).
+
+``compose.yaml`` holds the app, its processes and every backing service from the catalogue:
+
+- each backing service has the catalogue's health command; the app, its processes and the
+  one-shot ``migrate`` service wait for them with ``service_healthy``;
+- migrations run once, in ``migrate``; the app and processes wait for it with
+  ``service_completed_successfully`` (never in every replica);
+- backing services sit only on ``backend``, an internal network, and publish no port; the app also
+  joins ``edge`` for egress and publishes its port on 127.0.0.1 only;
+- secrets are interpolated from the git-ignored ``.env`` with ``${NAME:?…}``, so a missing value
+  stops ``docker compose up`` with a message instead of starting with an empty password;
+- resource limits and reservations come from the spec and the catalogue; data lives in named
+  volumes; the app drops every capability and cannot gain privileges;
+- processes and ``migrate`` disable the image's HTTP HEALTHCHECK: they serve no HTTP.
+
+``compose.prod.yaml`` is merged on top (``docker compose -f compose.yaml -f compose.prod.yaml``):
+the app and processes run the pushed ``${IMAGE}`` instead of building, restart always, and rotate
+logs.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from prodready import _contract as contract
+from prodready.catalog import (
+    Catalog,
+    app_env,
+    app_secret_names,
+    connection,
+    default_catalog,
+    image_ref,
+    substitute,
+)
+from prodready.generate._model import Target
+from prodready.generate._render import dump_yaml
+from prodready.generate.targets.docker import healthcheck_argv
+from prodready.spec import Resources, ServiceSpec, compose_cpus, compose_memory
+
+__all__ = ["TARGET", "compose_document", "compose_prod_document", "interpolate"]
+
+BACKEND = "backend"
+EDGE = "edge"
+LOG_OPTIONS = {"driver": "json-file", "options": {"max-size": "10m", "max-file": "3"}}
+
+
+def interpolate(name: str) -> str:
+    """The compose reference to secret ``name``, failing loudly when ``.env`` lacks it."""
+    return f"${{{name}:?{name} is not set: run 'prodready generate' to create .env}}"
+
+
+def _escape(value: str) -> str:
+    """Escape ``$`` so compose passes a literal to the container (shell variables, not secrets)."""
+    return value.replace("$", "$$")
+
+
+def _env_value(value: str) -> str:
+    """An env value: literal ``$`` escaped, then ``${SECRET}`` references made compose references."""
+    escaped = _escape(value)
+    return substitute(escaped.replace("$${", "${").replace("$$", "$$"), interpolate)
+
+
+def _resources(resources: Resources) -> dict[str, Any]:
+    return {
+        "resources": {
+            "limits": {
+                "cpus": compose_cpus(resources.cpu_limit),
+                "memory": compose_memory(resources.memory_limit),
+            },
+            "reservations": {
+                "cpus": compose_cpus(resources.cpu_request),
+                "memory": compose_memory(resources.memory_request),
+            },
+        }
+    }
+
+
+def _backing(spec: ServiceSpec, name: str, catalog: Catalog) -> dict[str, Any]:
+    entry = catalog.get(spec.services[name].kind)
+    conn = connection(spec, name, catalog=catalog)
+    service: dict[str, Any] = {
+        "image": image_ref(spec, name, catalog=catalog),
+        "restart": "unless-stopped",
+    }
+    if entry.command is not None:
+        service["command"] = [_escape(arg) for arg in entry.command(conn)]
+    environment = {key: _env_value(value) for key, value in entry.server_env(conn).items()}
+    if environment:
+        service["environment"] = environment
+    service["healthcheck"] = {
+        "test": ["CMD", *(_escape(arg) for arg in entry.health_command(conn))],
+        "interval": "5s",
+        "timeout": "5s",
+        "retries": 10,
+        "start_period": f"{entry.start_period_s}s",
+    }
+    if entry.data_path is not None:
+        service["volumes"] = [f"{name}-data:{entry.data_path}"]
+    service["networks"] = [BACKEND]
+    service["deploy"] = _resources(entry.resources)
+    return service
+
+
+def _app_environment(spec: ServiceSpec, catalog: Catalog) -> dict[str, str]:
+    environment = {key: _escape(value) for key, value in sorted(spec.env.items())}
+    environment.update(
+        {key: _env_value(value) for key, value in app_env(spec, catalog=catalog).items()}
+    )
+    for name in app_secret_names(spec, catalog=catalog):
+        if name not in environment:
+            environment[name] = interpolate(name)
+    return environment
+
+
+def _depends(spec: ServiceSpec, *, migrate: bool) -> dict[str, dict[str, str]]:
+    depends = {name: {"condition": "service_healthy"} for name in sorted(spec.services)}
+    if migrate and spec.migrate is not None:
+        depends["migrate"] = {"condition": "service_completed_successfully"}
+    return depends
+
+
+def _app_like(spec: ServiceSpec, catalog: Catalog, *, build: bool) -> dict[str, Any]:
+    service: dict[str, Any] = {}
+    if build:
+        service["build"] = {"context": ".", "dockerfile": "Dockerfile"}
+    service["image"] = f"{spec.name}:local"
+    service["environment"] = _app_environment(spec, catalog)
+    service["networks"] = [BACKEND, EDGE]
+    service["security_opt"] = ["no-new-privileges:true"]
+    service["cap_drop"] = ["ALL"]
+    return service
+
+
+def compose_document(spec: ServiceSpec, catalog: Catalog | None = None) -> dict[str, Any]:
+    """``compose.yaml`` as data."""
+    cat = catalog if catalog is not None else default_catalog()
+    services: dict[str, Any] = {}
+    volumes: dict[str, Any] = {}
+    for name in sorted(spec.services):
+        services[name] = _backing(spec, name, cat)
+        if cat.get(spec.services[name].kind).data_path is not None:
+            volumes[f"{name}-data"] = {}
+
+    if spec.migrate_argv is not None:
+        migrate = _app_like(spec, cat, build=False)
+        migrate["command"] = [_escape(arg) for arg in spec.migrate_argv]
+        migrate["restart"] = "no"
+        migrate["healthcheck"] = {"disable": True}
+        if spec.services:
+            migrate["depends_on"] = _depends(spec, migrate=False)
+        migrate["deploy"] = _resources(spec.resources)
+        services["migrate"] = migrate
+
+    app = _app_like(spec, cat, build=True)
+    app["restart"] = "unless-stopped"
+    app["ports"] = [f"127.0.0.1:{spec.port}:{spec.port}"]
+    app["healthcheck"] = {
+        "test": ["CMD", *(_escape(arg) for arg in healthcheck_argv(spec))],
+        "interval": f"{spec.probes.period_s}s",
+        "timeout": f"{spec.probes.timeout_s}s",
+        "retries": 3,
+        "start_period": "30s",
+    }
+    depends = _depends(spec, migrate=True)
+    if depends:
+        app["depends_on"] = depends
+    app["stop_grace_period"] = f"{contract.TERMINATION_GRACE_PERIOD_S}s"
+    app["deploy"] = _resources(spec.resources)
+    if spec.volumes:
+        app["volumes"] = [f"{name}:{volume.path}" for name, volume in sorted(spec.volumes.items())]
+        volumes.update({name: {} for name in sorted(spec.volumes)})
+    services["app"] = app
+
+    for name, process in sorted(spec.processes.items()):
+        worker = _app_like(spec, cat, build=False)
+        worker["command"] = [_escape(arg) for arg in process.argv]
+        worker["restart"] = "unless-stopped"
+        worker["healthcheck"] = {"disable": True}
+        if depends:
+            worker["depends_on"] = depends
+        worker["stop_grace_period"] = f"{contract.TERMINATION_GRACE_PERIOD_S}s"
+        worker["deploy"] = _resources(process.resources or spec.resources)
+        services[name] = worker
+
+    document: dict[str, Any] = {"name": spec.name, "services": services}
+    document["networks"] = {BACKEND: {"internal": True}, EDGE: {}}
+    if volumes:
+        document["volumes"] = volumes
+    return document
+
+
+def compose_prod_document(spec: ServiceSpec) -> dict[str, Any]:
+    """``compose.prod.yaml`` as data: the production override."""
+    image = "${IMAGE:?set IMAGE to the pushed image reference, e.g. registry/app@sha256:...}"
+    services: dict[str, Any] = {}
+    for name in sorted(spec.services):
+        services[name] = {"restart": "always", "logging": LOG_OPTIONS}
+    if spec.migrate is not None:
+        services["migrate"] = {"image": image, "pull_policy": "always", "logging": LOG_OPTIONS}
+    services["app"] = {
+        "image": image,
+        "pull_policy": "always",
+        "restart": "always",
+        "logging": LOG_OPTIONS,
+    }
+    for name in sorted(spec.processes):
+        services[name] = {
+            "image": image,
+            "pull_policy": "always",
+            "restart": "always",
+            "logging": LOG_OPTIONS,
+        }
+    return {"services": services}
+
+
+def _render(spec: ServiceSpec) -> dict[str, str]:
+    return {
+        "compose.yaml": dump_yaml(compose_document(spec)),
+        "compose.prod.yaml": dump_yaml(compose_prod_document(spec)),
+    }
+
+
+TARGET = Target(
+    name="compose",
+    render=_render,
+    description="compose.yaml (app, processes, migrate, backing services) + production override",
+)

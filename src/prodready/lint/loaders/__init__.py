@@ -1,0 +1,348 @@
+"""Find and load deployment files into one :class:`Project` that every rule reads.
+
+``load_project(paths)`` walks the paths, classifies each file (Dockerfile, compose file,
+kustomization, Kubernetes YAML, pyproject spec), loads it with line numbers, renders kustomize
+roots with ``kubectl kustomize``, and links images to the Dockerfiles that build them. A file that
+cannot be read or parsed becomes an entry in ``Project.problems`` (reported as PR000), never an
+exception.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from prodready.lint._model import Location
+from prodready.lint.loaders._compose import ComposeFile, ComposeService, EnvValue, load_compose
+from prodready.lint.loaders._dockerfile import Dockerfile, parse_dockerfile
+from prodready.lint.loaders._kubernetes import (
+    Container,
+    K8sGroup,
+    K8sObject,
+    Workload,
+    objects_from,
+    render_kustomize,
+    to_object,
+)
+from prodready.lint.loaders._spec import SpecInfo, find_spec
+from prodready.lint.loaders._yaml import YamlError, YMap, load_all
+
+__all__ = [
+    "DEFAULT_KUBERNETES_VERSION",
+    "ComposeFile",
+    "ComposeService",
+    "Container",
+    "Dockerfile",
+    "EnvValue",
+    "K8sGroup",
+    "K8sObject",
+    "Project",
+    "SpecInfo",
+    "Workload",
+    "image_key",
+    "load_project",
+]
+
+DEFAULT_KUBERNETES_VERSION = "1.32"
+_COMPOSE = re.compile(
+    r"^(docker-)?(compose|stack)([.-][\w.-]+)?\.ya?ml$|^docker-stack[\w.-]*\.ya?ml$"
+)
+_KUSTOMIZATION = ("kustomization.yaml", "kustomization.yml", "Kustomization")
+_SKIP_DIRS = {".git", ".venv", "venv", "node_modules", "__pycache__", ".tox", ".mypy_cache"}
+
+
+@dataclass
+class Project:
+    """Everything loaded from one run of the checker."""
+
+    dockerfiles: list[Dockerfile] = field(default_factory=list)
+    compose_files: list[ComposeFile] = field(default_factory=list)
+    groups: list[K8sGroup] = field(default_factory=list)
+    spec: SpecInfo | None = None
+    kubernetes_version: str = DEFAULT_KUBERNETES_VERSION
+    problems: list[tuple[Location, str]] = field(default_factory=list)
+    texts: dict[str, list[str]] = field(default_factory=dict)
+    _by_path: dict[Path, Dockerfile] = field(default_factory=dict)
+    _by_image: dict[str, Dockerfile | None] = field(default_factory=dict)
+
+    @property
+    def files(self) -> list[str]:
+        """Every file read (for counts and suppression comments)."""
+        return sorted(self.texts)
+
+    def dockerfile_for_image(self, image: str) -> Dockerfile | None:
+        """The Dockerfile that builds ``image``: by compose ``build`` or by directory name."""
+        return self._by_image.get(image_key(image))
+
+    def dockerfile_at(self, path: Path | None) -> Dockerfile | None:
+        return self._by_path.get(path.resolve()) if path is not None else None
+
+
+def image_key(image: str) -> str:
+    """``registry/org/name:tag@sha`` → ``name``, the part that survives retagging."""
+    name = image.split("@", 1)[0]
+    last = name.rsplit("/", 1)[-1]
+    return last.split(":", 1)[0].lower()
+
+
+def _display(path: Path) -> str:
+    try:
+        return os.path.relpath(path)
+    except ValueError:
+        return str(path)
+
+
+def _is_dockerfile(name: str) -> bool:
+    lower = name.lower()
+    return (
+        lower in {"dockerfile", "containerfile"}
+        or lower.startswith("dockerfile.")
+        or lower.endswith(".dockerfile")
+    )
+
+
+def _walk(paths: list[Path]) -> list[Path]:
+    found: list[Path] = []
+    for root in paths:
+        if root.is_file():
+            found.append(root)
+            continue
+        for dirpath, dirnames, filenames in os.walk(root):
+            dirnames[:] = sorted(
+                d for d in dirnames if d not in _SKIP_DIRS and not d.startswith(".")
+            )
+            found.extend(Path(dirpath) / f for f in sorted(filenames))
+    return found
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.project = Project()
+        self.shown: dict[Path, str] = {}
+
+    def name(self, path: Path) -> str:
+        resolved = path.resolve()
+        if resolved not in self.shown:
+            self.shown[resolved] = _display(path)
+        return self.shown[resolved]
+
+    def read(self, path: Path) -> str | None:
+        shown = self.name(path)
+        try:
+            text = path.read_text(encoding="utf-8", errors="replace")
+        except OSError as exc:
+            self.project.problems.append((Location(shown, 0), f"cannot read file: {exc.strerror}"))
+            return None
+        self.project.texts[shown] = text.splitlines()
+        return text
+
+    def dockerfile(self, path: Path) -> None:
+        text = self.read(path)
+        if text is None:
+            return
+        parsed = parse_dockerfile(text, self.name(path))
+        if not parsed.stages:
+            self.project.problems.append(
+                (Location(parsed.path, 1), "no FROM instruction: this is not a Dockerfile")
+            )
+            return
+        self.project.dockerfiles.append(parsed)
+        self.project._by_path[path.resolve()] = parsed
+
+    def compose(self, path: Path) -> None:
+        text = self.read(path)
+        if text is None:
+            return
+        try:
+            loaded = load_compose(path, self.shown)
+        except YamlError as exc:
+            self.project.problems.append((Location(self.name(path), exc.line), str(exc)))
+            return
+        except OSError as exc:
+            self.project.problems.append((Location(self.name(path), 0), f"cannot read: {exc}"))
+            return
+        for merged in loaded.merged_files[1:]:
+            self.project.texts.setdefault(merged, [])
+        self.project.compose_files.append(loaded)
+
+    def yaml_docs(self, path: Path) -> list[YMap]:
+        text = self.read(path)
+        if text is None:
+            return []
+        try:
+            return [obj for doc in load_all(text, self.name(path)) for obj in objects_from(doc)]
+        except YamlError as exc:
+            if "apiVersion" in text or "kind:" in text:
+                self.project.problems.append((Location(self.name(path), exc.line), str(exc)))
+            return []
+
+
+def _kustomize_refs(directory: Path, builder: _Builder) -> tuple[bool, set[Path]]:
+    """Whether the kustomization is a Component, and the directories it pulls in."""
+    for name in _KUSTOMIZATION:
+        file = directory / name
+        if file.exists():
+            break
+    refs: set[Path] = set()
+    try:
+        docs = list(
+            load_all(file.read_text(encoding="utf-8", errors="replace"), builder.name(file))
+        )
+    except (OSError, YamlError):
+        return False, refs
+    doc = docs[0] if docs and isinstance(docs[0], dict) else {}
+    for key in ("resources", "bases", "components"):
+        for item in doc.get(key) or []:
+            target = (directory / str(item)).resolve()
+            if target.is_dir():
+                refs.add(target)
+    return doc.get("kind") == "Component", refs
+
+
+def load_project(
+    paths: list[Path],
+    *,
+    render: bool = True,
+    kubernetes_version: str = DEFAULT_KUBERNETES_VERSION,
+    exclude: tuple[str, ...] = (),
+) -> Project:
+    """Load every deployment file under ``paths`` (files or directories).
+
+    ``render=False`` loads kustomize directories as plain files instead of running kubectl;
+    ``exclude`` holds glob patterns of files to skip (matched against the shown path).
+    """
+    builder = _Builder()
+    builder.project.kubernetes_version = kubernetes_version
+    files = [
+        f for f in _walk(paths) if not any(fnmatch.fnmatch(builder.name(f), g) for g in exclude)
+    ]
+    kustomize_dirs = sorted({f.parent.resolve() for f in files if f.name in _KUSTOMIZATION})
+    owned = [d for d in kustomize_dirs]
+    yaml_by_dir: dict[Path, list[Path]] = {}
+    compose_paths: list[Path] = []
+    for f in files:
+        name = f.name
+        if _is_dockerfile(name):
+            builder.dockerfile(f)
+        elif name in _KUSTOMIZATION:
+            continue
+        elif name.endswith((".yaml", ".yml")):
+            if _COMPOSE.match(name):
+                compose_paths.append(f)
+            else:
+                yaml_by_dir.setdefault(f.parent.resolve(), []).append(f)
+    for f in compose_paths:
+        stem = f.name.split(".")[0]
+        base_exists = (
+            any((f.parent / f"{stem}{ext}").exists() for ext in (".yaml", ".yml"))
+            and ".override." in f.name
+        )
+        if not base_exists:
+            builder.compose(f)
+    for directory in paths:
+        if directory.is_dir() and builder.project.spec is None:
+            builder.project.spec = find_spec(directory, builder.name(directory / "pyproject.toml"))
+    if builder.project.spec is None:
+        builder.project.spec = find_spec(Path.cwd(), "pyproject.toml")
+
+    def owner(directory: Path) -> Path | None:
+        for k in owned:
+            if directory == k or k in directory.parents:
+                return k
+        return None
+
+    # Raw YAML: directories under a kustomization belong to its render.
+    sources: dict[tuple[str, str], YMap] = {}
+    raw_groups: dict[Path, K8sGroup] = {}
+    for directory, yaml_files in sorted(yaml_by_dir.items()):
+        docs = [d for f in yaml_files for d in builder.yaml_docs(f)]
+        if owner(directory) is not None:
+            for d in docs:
+                obj = to_object(d)
+                key = (obj.kind, obj.name)
+                if key not in sources or (d.end_line - d.line) > (
+                    sources[key].end_line - sources[key].line
+                ):
+                    sources[key] = d
+            if render:
+                continue
+        if docs:
+            group = raw_groups.setdefault(directory, K8sGroup(builder.name(directory)))
+            group.objects.extend(to_object(d) for d in docs)
+    builder.project.groups.extend(raw_groups.values())
+    if render:
+        _render_roots(builder, kustomize_dirs, sources, yaml_by_dir)
+    _link_images(builder.project)
+    return builder.project
+
+
+def _render_roots(
+    builder: _Builder,
+    kustomize_dirs: list[Path],
+    sources: dict[tuple[str, str], YMap],
+    yaml_by_dir: dict[Path, list[Path]],
+) -> None:
+    referenced: set[Path] = set()
+    components: set[Path] = set()
+    for d in kustomize_dirs:
+        is_component, refs = _kustomize_refs(d, builder)
+        referenced |= refs
+        if is_component:
+            components.add(d)
+    for d in kustomize_dirs:
+        if d in referenced or d in components:
+            continue
+        marker = next(d / n for n in _KUSTOMIZATION if (d / n).exists())
+        shown = builder.name(marker)
+        builder.read(marker)
+        docs, reason = render_kustomize(str(d), shown)
+        if docs is None:
+            builder.project.problems.append((Location(shown, 0), reason or "not rendered"))
+            group = K8sGroup(builder.name(d))
+            for directory, files in yaml_by_dir.items():
+                if directory == d or d in directory.parents:
+                    group.objects.extend(
+                        to_object(doc) for f in files for doc in builder.yaml_docs(f)
+                    )
+            builder.project.groups.append(group)
+            continue
+        group = K8sGroup(builder.name(d))
+        for doc in docs:
+            obj = to_object(doc)
+            source = sources.get((obj.kind, obj.name))
+            if source is None and obj.name:
+                # name prefixes/suffixes from kustomize: match by kind and a name that ends with it
+                source = next(
+                    (
+                        s
+                        for (k, n), s in sources.items()
+                        if k == obj.kind and n and obj.name.endswith(n)
+                    ),
+                    None,
+                )
+            obj.source = source
+            obj.fallback = Location(shown, 0)
+            group.objects.append(obj)
+        builder.project.groups.append(group)
+
+
+def _link_images(project: Project) -> None:
+    by_image: dict[str, Dockerfile | None] = {}
+
+    def add(key: str, dockerfile: Dockerfile) -> None:
+        if key in by_image and by_image[key] is not dockerfile:
+            by_image[key] = None  # ambiguous: two Dockerfiles claim this image name
+        else:
+            by_image[key] = dockerfile
+
+    for path, dockerfile in project._by_path.items():
+        add(path.parent.name.lower(), dockerfile)
+    for compose in project.compose_files:
+        for service in compose.services.values():
+            dockerfile = project.dockerfile_at(service.dockerfile)
+            if dockerfile is not None and service.image:
+                by_image[image_key(service.image)] = dockerfile
+    project._by_image = by_image

@@ -1,0 +1,50 @@
+"""Probe helpers shared by the probe rules."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from prodready import _contract
+from prodready.lint.loaders import Container, Project
+
+__all__ = ["KINDS", "dependency_paths", "handler", "probes"]
+
+KINDS = ("livenessProbe", "readinessProbe", "startupProbe")
+# Paths whose names say "readiness": they check dependencies in every framework we know.
+_READINESS_NAMES = frozenset(
+    {"/ready", "/readyz", "/readiness", "/health/ready", "/health/readiness", "/healthz/ready",
+     "/health/components", "/status/ready", "/api/health/ready"}
+)
+
+
+def dependency_paths(project: Project) -> frozenset[str]:
+    """Health paths known to run dependency checks: readiness-named paths, plus the contract's
+    (``/health``, ``/health/ready``…) when the tree has a prodready spec."""
+    if project.spec is not None:
+        return _READINESS_NAMES | project.spec.dependency_paths
+    return _READINESS_NAMES
+
+
+def handler(probe: dict[str, Any]) -> tuple[str, Any, Any] | None:
+    """``("http", path, port)``, ``("tcp", None, port)``, ``("grpc", service, port)`` or ``("exec", cmd, None)``."""
+    if isinstance(probe.get("httpGet"), dict):
+        get = probe["httpGet"]
+        return "http", str(get.get("path", "/")).split("?", 1)[0], get.get("port")
+    if isinstance(probe.get("tcpSocket"), dict):
+        return "tcp", None, probe["tcpSocket"].get("port")
+    if isinstance(probe.get("grpc"), dict):
+        return "grpc", probe["grpc"].get("service"), probe["grpc"].get("port")
+    if isinstance(probe.get("exec"), dict):
+        return "exec", tuple(str(c) for c in probe["exec"].get("command") or []), None
+    return None
+
+
+def probes(container: Container) -> Iterator[tuple[str, dict[str, Any]]]:
+    for kind in KINDS:
+        probe = container.get(kind)
+        if isinstance(probe, dict):
+            yield kind, probe
+
+
+CHECK_TIMEOUT_S = _contract.CHECK_TIMEOUT_S

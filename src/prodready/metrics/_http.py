@@ -1,0 +1,222 @@
+"""HTTP and WebSocket request metrics as a pure ASGI middleware.
+
+Pure ASGI, never ``BaseHTTPMiddleware``: the request is not wrapped in a ``Request`` object and no
+extra task is spawned, so the cost per request is a few dictionary lookups and metric updates.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import weakref
+from typing import Final
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+
+from prodready.metrics import _names as n
+from prodready.metrics._routes import RouteResolver
+from prodready.metrics._types import ASGIApp, Message, Receive, Scope, Send
+
+__all__ = ["ROUTE_SCOPE_KEY", "HttpMetrics", "MetricsMiddleware"]
+
+# The middleware leaves the resolved route template here, for the access log to reuse.
+ROUTE_SCOPE_KEY: Final = "prodready.route"
+
+_METHODS: Final = frozenset(
+    {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "CONNECT", "TRACE"}
+)
+# Seconds; Prometheus' defaults, fine for web requests from 5 ms to 10 s.
+DEFAULT_BUCKETS: Final = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+# A client that went away before any response was sent (nginx' convention).
+_CLIENT_CLOSED: Final = "499"
+
+_by_registry: weakref.WeakKeyDictionary[CollectorRegistry, HttpMetrics] = (
+    weakref.WeakKeyDictionary()
+)
+_by_registry_lock = threading.Lock()
+
+
+class HttpMetrics:
+    """The HTTP and WebSocket metric families, registered in one registry.
+
+    Use :meth:`for_registry` to share one set per registry (a second registration of the same
+    names would be rejected by prometheus_client). Gauges sum over live workers in multiprocess
+    mode. Label children are cached, so the hot path skips ``labels()``.
+    """
+
+    def __init__(
+        self,
+        registry: CollectorRegistry,
+        *,
+        buckets: tuple[float, ...] = DEFAULT_BUCKETS,
+    ) -> None:
+        labels = (n.LABEL_METHOD, n.LABEL_ROUTE, n.LABEL_STATUS)
+        self.requests = Counter(
+            n.HTTP_REQUESTS_TOTAL,
+            "HTTP requests finished, by method, route template and status code.",
+            labels,
+            registry=registry,
+        )
+        self.duration = Histogram(
+            n.HTTP_REQUEST_DURATION_SECONDS,
+            "Time from a request's arrival to its last response byte, in seconds.",
+            labels,
+            buckets=buckets,
+            registry=registry,
+        )
+        self.in_progress = Gauge(
+            n.HTTP_REQUESTS_IN_PROGRESS,
+            "HTTP requests being served now.",
+            (n.LABEL_METHOD,),
+            multiprocess_mode="livesum",
+            registry=registry,
+        )
+        self.exceptions = Counter(
+            n.HTTP_REQUEST_EXCEPTIONS_TOTAL,
+            "Unhandled exceptions raised while serving a request, by exception class.",
+            (n.LABEL_METHOD, n.LABEL_ROUTE, n.LABEL_EXCEPTION),
+            registry=registry,
+        )
+        self.ws_active = Gauge(
+            n.WEBSOCKET_CONNECTIONS_ACTIVE,
+            "Accepted WebSocket connections open now.",
+            (n.LABEL_ROUTE,),
+            multiprocess_mode="livesum",
+            registry=registry,
+        )
+        self.ws_total = Counter(
+            n.WEBSOCKET_CONNECTIONS_TOTAL,
+            "WebSocket connections accepted.",
+            (n.LABEL_ROUTE,),
+            registry=registry,
+        )
+        self._children: dict[tuple[str, str, str], tuple[Counter, Histogram]] = {}
+        self._in_progress: dict[str, Gauge] = {}
+
+    @classmethod
+    def for_registry(cls, registry: CollectorRegistry) -> HttpMetrics:
+        """The one metric set of ``registry``, created on first use."""
+        with _by_registry_lock:
+            metrics = _by_registry.get(registry)
+            if metrics is None:
+                metrics = _by_registry[registry] = cls(registry)
+            return metrics
+
+    def in_progress_for(self, method: str) -> Gauge:
+        """The in-progress gauge child for ``method`` (cached)."""
+        child = self._in_progress.get(method)
+        if child is None:
+            child = self._in_progress[method] = self.in_progress.labels(method)
+        return child
+
+    def observe(self, method: str, route: str, status: str, seconds: float) -> None:
+        """Count one finished request and record its duration."""
+        key = (method, route, status)
+        children = self._children.get(key)
+        if children is None:
+            children = self._children[key] = (
+                self.requests.labels(method, route, status),
+                self.duration.labels(method, route, status),
+            )
+        children[0].inc()
+        children[1].observe(seconds)
+
+
+class MetricsMiddleware:
+    """Records :class:`HttpMetrics` for every HTTP request and WebSocket connection.
+
+    Labels: the method (non-standard ones collapse into ``OTHER``), the route *template*
+    (mounted sub-applications included; unmatched paths collapse into ``__unmatched__``) and the
+    status code. The duration runs to the last body byte sent (background tasks that run after
+    the response are not included). An exception that escapes the application before a response
+    started counts as 500 and in ``http_request_exceptions_total``; it is re-raised unchanged.
+    WebSocket
+    connections count once accepted. ``registry`` defaults to prometheus_client's global one;
+    ``routes_app`` is the application whose routes name the templates (default: ``app``).
+    """
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        registry: CollectorRegistry | None = None,
+        metrics: HttpMetrics | None = None,
+        routes_app: ASGIApp | None = None,
+    ) -> None:
+        if metrics is None:
+            if registry is None:
+                from prometheus_client import REGISTRY
+
+                registry = REGISTRY
+            metrics = HttpMetrics.for_registry(registry)
+        self.app = app
+        self.metrics = metrics
+        self.resolver = RouteResolver(routes_app if routes_app is not None else app)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        kind = scope["type"]
+        if kind == "http":
+            await self._http(scope, receive, send)
+        elif kind == "websocket":
+            await self._websocket(scope, receive, send)
+        else:
+            await self.app(scope, receive, send)
+
+    async def _http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        method = scope["method"]
+        if method not in _METHODS:
+            method = n.OTHER_METHOD
+        root_path = scope.get("root_path", "")
+        status = 0
+        end = 0.0
+        exception: str | None = None
+
+        async def send_status(message: Message) -> None:
+            nonlocal status, end
+            kind = message["type"]
+            if kind == "http.response.start":
+                status = message["status"]
+            elif kind == "http.response.body" and not message.get("more_body", False):
+                end = time.perf_counter()
+            await send(message)
+
+        in_progress = self.metrics.in_progress_for(method)
+        in_progress.inc()
+        start = time.perf_counter()
+        try:
+            await self.app(scope, receive, send_status)
+        except Exception as exc:
+            exception = type(exc).__name__
+            raise
+        finally:
+            elapsed = (end or time.perf_counter()) - start
+            in_progress.dec()
+            route = self.resolver.resolve(scope, root_path)
+            scope[ROUTE_SCOPE_KEY] = route
+            if status:
+                label = str(status)
+            elif exception is not None:
+                label = "500"
+            else:
+                label = _CLIENT_CLOSED
+            self.metrics.observe(method, route, label, elapsed)
+            if exception is not None:
+                self.metrics.exceptions.labels(method, route, exception).inc()
+
+    async def _websocket(self, scope: Scope, receive: Receive, send: Send) -> None:
+        root_path = scope.get("root_path", "")
+        accepted: str | None = None
+
+        async def send_accept(message: Message) -> None:
+            nonlocal accepted
+            if message["type"] == "websocket.accept" and accepted is None:
+                accepted = self.resolver.resolve(scope, root_path)
+                self.metrics.ws_total.labels(accepted).inc()
+                self.metrics.ws_active.labels(accepted).inc()
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_accept)
+        finally:
+            if accepted is not None:
+                self.metrics.ws_active.labels(accepted).dec()

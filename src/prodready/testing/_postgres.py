@@ -1,0 +1,125 @@
+"""A private PostgreSQL server from the Debian package, run as ``nobody`` when we are root."""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import signal
+from pathlib import Path
+from typing import ClassVar
+
+from prodready.errors import ExternalToolError
+from prodready.testing._base import ManagedServer, RunAs
+
+__all__ = ["PostgresServer"]
+
+
+def _bindir() -> Path:
+    """``$PRODREADY_PG_BINDIR``, else the newest ``/usr/lib/postgresql/<major>/bin``."""
+    env = os.environ.get("PRODREADY_PG_BINDIR")
+    if env:
+        return Path(env)
+    found = sorted(
+        Path("/usr/lib/postgresql").glob("*/bin/postgres"),
+        key=lambda p: [int(n) for n in re.findall(r"\d+", p.parent.parent.name)],
+    )
+    if not found:
+        raise ExternalToolError(
+            "PostgreSQL server binaries not found under /usr/lib/postgresql/*/bin",
+            expected="the Debian package postgresql",
+            hint="run scripts/install-test-deps, or set PRODREADY_PG_BINDIR",
+        )
+    return found[-1].parent
+
+
+class PostgresServer(ManagedServer):
+    """PostgreSQL with a ``prodready`` role (random password, SCRAM) owning a ``prodready`` database.
+
+    Durability is traded for speed (``fsync=off``): a crash may lose data, a ``stop()`` does not.
+    ``stop()`` is a fast shutdown: open connections are closed by the server.
+    """
+
+    name: ClassVar[str] = "postgresql"
+    ready_marker: ClassVar[str | None] = "database system is ready to accept connections"
+    stop_signal: ClassVar[signal.Signals] = signal.SIGINT
+
+    def __init__(
+        self,
+        *,
+        host: str = "127.0.0.1",
+        port: int | None = None,
+        ready_timeout: float | None = None,
+        user: str = "prodready",
+        database: str = "prodready",
+    ) -> None:
+        super().__init__(host=host, port=port, ready_timeout=ready_timeout)
+        self.user = user
+        self.database = database
+        self.password = secrets.token_urlsafe(18)
+        self._run_as = RunAs.for_current_user()
+
+    @property
+    def url(self) -> str:
+        """``postgresql://prodready:<password>@127.0.0.1:<port>/prodready``."""
+        return f"postgresql://{self.user}:{self.password}@{self.host}:{self.port}/{self.database}"
+
+    @property
+    def dsn(self) -> str:
+        """The same as :attr:`url`; the name asyncpg and psycopg use."""
+        return self.url
+
+    def _prepare(self) -> None:
+        bindir = _bindir()
+        data = self.root / "data"
+        (self.root / "sockets").mkdir()
+        pwfile = self.root / "pwfile"
+        pwfile.write_text(self.password + "\n")
+        if self._run_as:
+            self._run_as.own(self.root)
+        self._run_tool(
+            [
+                bindir / "initdb",
+                "-D",
+                data,
+                "-U",
+                self.user,
+                f"--pwfile={pwfile}",
+                "--auth=scram-sha-256",
+                "--encoding=UTF8",
+                "--no-locale",
+                "--no-sync",
+            ],
+            run_as=self._run_as,
+        )
+        pwfile.unlink()
+        # Single-user mode needs no network and no password: create the database before launch.
+        self._run_tool(
+            [bindir / "postgres", "--single", "-D", data, "-F", "postgres"],
+            stdin=f'CREATE DATABASE "{self.database}" OWNER "{self.user}";\n',
+            run_as=self._run_as,
+        )
+
+    def _launch(self) -> None:
+        self._spawn(
+            [
+                _bindir() / "postgres",
+                "-D",
+                self.root / "data",
+                "-p",
+                str(self.port),
+                "-h",
+                self.host,
+                "-k",
+                self.root / "sockets",
+                "-c",
+                "fsync=off",
+                "-c",
+                "synchronous_commit=off",
+                "-c",
+                "full_page_writes=off",
+                "-c",
+                "shared_buffers=32MB",
+            ],
+            run_as=self._run_as,
+        )

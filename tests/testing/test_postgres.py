@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+import asyncpg
+import pytest
+
+from prodready.testing import PostgresServer
+from prodready.testing.pytest_plugin import ServerFactory
+
+
+async def test_postgres_server_answers_a_query_with_the_url_credentials(
+    postgres_server: PostgresServer,
+) -> None:
+    conn = await asyncpg.connect(postgres_server.url)
+    try:
+        assert await conn.fetchval("SELECT current_user || '@' || current_database()") == (
+            "prodready@prodready"
+        )
+    finally:
+        await conn.close()
+
+
+async def test_postgres_server_rejects_a_wrong_password(postgres_server: PostgresServer) -> None:
+    url = postgres_server.url.replace(postgres_server.password, "wrong")
+    with pytest.raises(asyncpg.InvalidPasswordError):
+        await asyncpg.connect(url)
+
+
+async def test_postgres_stop_fails_connections_and_restart_recovers_with_data(
+    server_factory: ServerFactory,
+) -> None:
+    server = server_factory(PostgresServer)
+    conn = await asyncpg.connect(server.url)
+    await conn.execute("CREATE TABLE kept (v int); INSERT INTO kept VALUES (42)")
+    await conn.close()
+
+    server.stop()
+    assert not server.is_running
+    with pytest.raises(OSError):
+        await asyncpg.connect(server.url, timeout=5)
+
+    server.start()
+    conn = await asyncpg.connect(server.url)
+    try:
+        assert await conn.fetchval("SELECT v FROM kept") == 42
+    finally:
+        await conn.close()

@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+import pytest
+import redis.asyncio as aioredis
+from redis.exceptions import AuthenticationError, ConnectionError
+
+from prodready.testing import RedisServer
+
+
+async def test_redis_server_answers_ping_set_get_with_the_url_password(
+    redis_server: RedisServer,
+) -> None:
+    client = aioredis.from_url(redis_server.url)
+    try:
+        assert await client.ping() is True
+        await client.set("prodready:key", "value")
+        assert await client.get("prodready:key") == b"value"
+    finally:
+        await client.aclose()
+
+
+async def test_redis_server_requires_its_password(redis_server: RedisServer) -> None:
+    client = aioredis.Redis(host=redis_server.host, port=redis_server.port)
+    try:
+        with pytest.raises(AuthenticationError):
+            await client.ping()
+    finally:
+        await client.aclose()
+
+
+async def test_shared_redis_stopped_by_a_test_fails_then_restart_recovers_data(
+    redis_server: RedisServer,
+) -> None:
+    client = aioredis.from_url(redis_server.url)
+    try:
+        await client.set("prodready:survives", "yes")
+        redis_server.stop()
+        with pytest.raises(ConnectionError):
+            await client.ping()
+        redis_server.restart()
+        assert await client.get("prodready:survives") == b"yes"
+    finally:
+        await client.aclose()
+
+
+def test_shared_redis_left_stopped_by_the_previous_test_is_running_again(
+    redis_server: RedisServer,
+) -> None:
+    redis_server.stop()
+    # The plugin's teardown hook restarts it; the next test below checks that it did.
+
+
+def test_shared_redis_is_running_after_a_test_stopped_it(redis_server: RedisServer) -> None:
+    assert redis_server.is_running
