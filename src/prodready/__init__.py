@@ -15,7 +15,9 @@ from prodready.errors import ProdreadyError as ProdreadyError
 
 # public name -> module that defines it; resolved on first attribute access.
 _LAZY: dict[str, str] = {
+    "ServiceSettings": "prodready.settings",
     "ServiceSpec": "prodready.spec",
+    "instrument": "prodready._instrument",
 }
 
 __all__ = sorted(["ProdreadyError", "__version__", *_LAZY])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from typing import Any
 
@@ -206,7 +207,7 @@ def test_wrapping_an_app_serves_the_prefix_and_passes_the_rest_through(
         yield
         events.append(f"app-shutdown runner_running={wrapped.runner.running}")
 
-    inner = Starlette(routes=[Route("/", home)], lifespan=_contextmanager(lifespan))
+    inner = Starlette(routes=[Route("/", home)], lifespan=contextlib.asynccontextmanager(lifespan))
     wrapped = app_with(registry, app=inner)
     with TestClient(wrapped) as client:
         assert wrapped.runner.running
@@ -226,7 +227,22 @@ async def test_httpx_client_sees_the_same_contract(registry: HealthRegistry) -> 
     assert response.headers["cache-control"] == "no-store"
 
 
-def _contextmanager(func: Any) -> Any:
-    import contextlib
+async def test_a_runner_that_cannot_start_fails_the_lifespan_startup(
+    registry: HealthRegistry,
+) -> None:
+    class Broken(HealthRunner):
+        async def start(self) -> None:
+            raise RuntimeError("cannot start")
 
-    return contextlib.asynccontextmanager(func)
+    app = HealthApp(Broken(registry, handle_signals=False))
+    messages = [{"type": "lifespan.startup"}]
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        return messages.pop(0)
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    await app({"type": "lifespan"}, receive, send)
+    assert sent == [{"type": "lifespan.startup.failed", "message": "RuntimeError('cannot start')"}]

@@ -80,8 +80,9 @@ async def test_probes_are_served_from_memory_while_a_dependency_hangs(
     registry.add("hung-db", pg_check(hung), timeout=1.0, interval=0.5)
     registry.add("redis", redis_ping, interval=0.5)
     async with HealthRunner(registry, handle_signals=False) as runner:
-        while runner.result("hung-db").reason is not Reason.TIMEOUT:
-            await asyncio.sleep(0.05)
+        async with asyncio.timeout(10):
+            while runner.result("hung-db").reason is not Reason.TIMEOUT:  # noqa: ASYNC110
+                await asyncio.sleep(0.05)
         # a new run of the hung check is in flight now and then; probes never wait for it
         worst = 0.0
         for _ in range(50):

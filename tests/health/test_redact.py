@@ -60,7 +60,8 @@ def test_scrub_details_hides_secret_keys_and_recurses() -> None:
         "other": object,
     }
     out = scrub_details(details)
-    assert out["version"] == "7.2" and out["count"] == 3
+    assert out["version"] == "7.2"
+    assert out["count"] == 3
     assert out["DB_PASSWORD"] == MASK
     assert out["nested"]["dsn"] == "redis://***@h:1/0"
     assert out["nested"]["items"] == ["Bearer ***", "password=***"]
@@ -121,9 +122,17 @@ async def _all_outputs(app: HealthApp, asgi: Any, token: str) -> list[str]:
     return outputs
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
-    pw=PASSWORD, tok=TOKEN, scheme=SCHEME, user=USER, key=KEY, template=TEMPLATE, how=st.integers(0, 2)
+    pw=PASSWORD,
+    tok=TOKEN,
+    scheme=SCHEME,
+    user=USER,
+    key=KEY,
+    template=TEMPLATE,
+    how=st.integers(0, 2),
 )
 def test_planted_credentials_never_appear_in_any_health_output(
     asgi: Any, pw: str, tok: str, scheme: str, user: str, key: str, template: str, how: int

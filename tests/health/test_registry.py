@@ -35,7 +35,8 @@ def test_add_uses_the_contract_defaults(registry: HealthRegistry) -> None:
     spec = registry.add("db", ok)
     assert (spec.timeout, spec.interval) == (2.0, 5.0)
     assert spec.groups == {"readiness"}
-    assert spec.critical and spec.is_async
+    assert spec.critical
+    assert spec.is_async
     assert spec.failure_threshold == spec.success_threshold == 1
 
 
@@ -51,7 +52,8 @@ def test_dependency_check_in_liveness_is_refused_with_the_reason(
     with pytest.raises(RegistryError) as info:
         registry.add("db", FakeDependency(), groups=("liveness",), local=True)
     text = str(info.value)
-    assert "cascading" in text and "readiness" in text
+    assert "cascading" in text
+    assert "readiness" in text
     assert "db" not in registry
 
 
@@ -60,9 +62,7 @@ def test_plain_check_in_liveness_is_refused_unless_declared_local(
 ) -> None:
     with pytest.raises(RegistryError, match="liveness"):
         registry.add("queue-depth", ok, groups=("liveness",))
-    assert registry.add("queue-depth", ok, groups=("liveness",), local=True).groups == {
-        "liveness"
-    }
+    assert registry.add("queue-depth", ok, groups=("liveness",), local=True).groups == {"liveness"}
 
 
 def test_component_type_comes_from_the_checker(registry: HealthRegistry) -> None:

@@ -16,12 +16,11 @@ def make_runner(registry: HealthRegistry, **kwargs: Any) -> HealthRunner:
     return HealthRunner(registry, handle_signals=False, **kwargs)
 
 
-async def wait_for(predicate: Any, timeout: float = 5.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not met in time")
-        await asyncio.sleep(0.01)
+async def wait_for(predicate: Any, limit: float = 5.0) -> None:
+    """Poll ``predicate`` until it holds; fail after ``limit`` seconds."""
+    async with asyncio.timeout(limit):
+        while not predicate():  # noqa: ASYNC110 - polling runner state, which has no event
+            await asyncio.sleep(0.01)
 
 
 async def test_check_is_unknown_and_readiness_unavailable_before_its_first_run(
@@ -48,7 +47,9 @@ async def test_exception_becomes_unhealthy_with_the_error_kept(
 
 async def test_exception_message_is_scrubbed_of_credentials(registry: HealthRegistry) -> None:
     async def leaky() -> None:
-        raise OSError("cannot reach postgresql://app:Sup3rS3cret@db:5432/app (password=Sup3rS3cret)")
+        raise OSError(
+            "cannot reach postgresql://app:Sup3rS3cret@db:5432/app (password=Sup3rS3cret)"
+        )
 
     registry.add("db", leaky)
     result = await make_runner(registry).run("db")
@@ -344,7 +345,7 @@ async def test_event_loop_lag_degrades_liveness_without_failing_it(
 ) -> None:
     async with make_runner(registry, lag_interval=0.05, lag_degraded=0.1) as runner:
         await asyncio.sleep(0.1)
-        time.sleep(0.3)  # block the loop on purpose
+        time.sleep(0.3)  # noqa: ASYNC251 - blocking the loop is the point of this test
         await asyncio.sleep(0.15)
         report = await runner.report("liveness")
         loop = report.components["event_loop"]

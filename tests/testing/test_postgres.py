@@ -35,7 +35,7 @@ async def test_postgres_stop_fails_connections_and_restart_recovers_with_data(
 
     server.stop()
     assert not server.is_running
-    with pytest.raises(OSError):
+    with pytest.raises(ConnectionRefusedError):
         await asyncpg.connect(server.url, timeout=5)
 
     server.start()

@@ -41,14 +41,3 @@ async def test_shared_redis_stopped_by_a_test_fails_then_restart_recovers_data(
         assert await client.get("prodready:survives") == b"yes"
     finally:
         await client.aclose()
-
-
-def test_shared_redis_left_stopped_by_the_previous_test_is_running_again(
-    redis_server: RedisServer,
-) -> None:
-    redis_server.stop()
-    # The plugin's teardown hook restarts it; the next test below checks that it did.
-
-
-def test_shared_redis_is_running_after_a_test_stopped_it(redis_server: RedisServer) -> None:
-    assert redis_server.is_running

@@ -74,10 +74,12 @@ def test_paused_latency_proxy_holds_traffic_until_resumed(
 
 
 def test_latency_proxy_to_a_closed_port_closes_the_client_connection() -> None:
-    with LatencyProxy("127.0.0.1", free_port(), 0.0) as proxy:
-        with socket.create_connection((proxy.host, proxy.port), timeout=10) as client:
-            client.settimeout(10)
-            assert client.recv(1) == b""
+    with (
+        LatencyProxy("127.0.0.1", free_port(), 0.0) as proxy,
+        socket.create_connection((proxy.host, proxy.port), timeout=10) as client,
+    ):
+        client.settimeout(10)
+        assert client.recv(1) == b""
 
 
 def test_latency_proxy_rejects_a_negative_delay() -> None:

@@ -31,7 +31,7 @@ class DocumentIn(BaseModel):
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
-    settings = settings or Settings()
+    settings = settings or Settings.load()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -60,7 +60,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 (doc.title, doc.body),
             )
             row = await cur.fetchone()
-        assert row is not None  # INSERT … RETURNING always yields the row
+        if row is None:  # INSERT … RETURNING yields the row unless the insert failed
+            raise HTTPException(500, "document was not stored")
         embed_document.delay(row[0])
         return {"id": row[0], "status": "pending"}
 

@@ -22,7 +22,7 @@ from prodready.errors import ProdreadyError
 __all__ = ["build_parser", "main"]
 
 # Order is the order shown in --help.
-COMMANDS: tuple[str, ...] = ("up", "verify")
+COMMANDS: tuple[str, ...] = ("init", "generate", "up", "verify", "settings", "check")
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1

@@ -98,7 +98,7 @@ class TargetRegistry:
             ) from None
 
     def render(self, spec: ServiceSpec, only: Iterable[str] | None = None) -> Rendered:
-        """Render the selected targets (all by default); two targets writing one path is an error."""
+        """Render the selected targets (default: all); two targets writing one path is an error."""
         selected = [self.get(name) for name in only] if only else list(self._targets.values())
         files: dict[str, str] = {}
         seeds: dict[str, str] = {}

@@ -17,7 +17,11 @@ __all__ = ["dump_yaml", "render_template"]
 
 
 class _Dumper(yaml.SafeDumper):
-    """Safe YAML with block style; multi-line strings as literal blocks."""
+    """Safe YAML with block style; multi-line strings as literal blocks; no anchors/aliases
+    (a shared dict is written out in full, so every block reads on its own)."""
+
+    def ignore_aliases(self, data: object) -> bool:
+        return True
 
 
 def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:

@@ -1,4 +1,4 @@
-"""Writing generated files: the header, edit detection, diffs, ``--check`` and all-or-nothing writes.
+"""Writing generated files: header, edit detection, diffs, ``--check``, all-or-nothing writes.
 
 Every managed file carries a two-line header whose last field is a hash of the body below it. On
 regeneration a file is:

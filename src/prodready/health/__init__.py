@@ -26,12 +26,10 @@ from prodready.health._model import (
     Status,
     aggregate,
 )
-from prodready.health._registry import GROUPS, CheckSpec, HealthRegistry
-from prodready.health._runner import EVENT_LOOP, HealthRunner
+from prodready.health._registry import CheckSpec, HealthRegistry
+from prodready.health._runner import HealthRunner
 
 __all__ = [
-    "EVENT_LOOP",
-    "GROUPS",
     "CheckFunction",
     "CheckResult",
     "CheckSpec",

@@ -186,7 +186,12 @@ class HealthApp:
             while True:
                 message = await receive()
                 if message["type"] == "lifespan.startup":
-                    await self.runner.start()
+                    try:
+                        await self.runner.start()
+                    except Exception as e:  # the server reports it and refuses to start
+                        failed = {"type": "lifespan.startup.failed", "message": repr(e)}
+                        await send(failed)
+                        return
                     await send({"type": "lifespan.startup.complete"})
                 elif message["type"] == "lifespan.shutdown":
                     await self.runner.stop()

@@ -174,9 +174,10 @@ class HealthRunner:
             self._draining_since = time.monotonic()
 
     async def stop(self) -> None:
-        """Drain, wait out what is left of a signal-started drain delay, then stop everything.
+        """Drain (readiness 503 from here on), then stop everything. Idempotent.
 
-        Cancels the background tasks and in-flight runs, closes every checker that has an
+        The drain delay is not waited here: on SIGTERM it already passed before the server began
+        its shutdown (and so the lifespan's). Cancels the background tasks and in-flight runs, closes every checker that has an
         ``aclose`` (each bounded by its timeout; errors ignored: the process is going away) and
         shuts the thread pool down without waiting for stuck threads.
         """

@@ -69,7 +69,7 @@ def run_rules(
     for rule in rules:
         try:
             hits: list[Hit] = list(rule.check(project))
-        except Exception as exc:  # noqa: BLE001 - a rule bug must not hide the other findings
+        except Exception as exc:
             if INPUT_RULE in by_id:
                 raw.append(
                     Finding(

@@ -32,7 +32,7 @@ _SECRET_NAME = re.compile(
 _NOT_SECRET_SUFFIX = re.compile(
     r"(_FILE|_PATH|_DIR|_NAME|_USER|_USERNAME|_ID|_ENABLED|_URL_PATH)$", re.I
 )
-_CREDENTIAL_URL = re.compile(r"^[a-z][a-z0-9+.-]*://[^/\s:@]+:([^/\s@]+)@", re.IGNORECASE)
+_CREDENTIAL_URL = re.compile(r"^[a-z][a-z0-9+.-]*://[^/\s:@]*:([^/\s@]+)@", re.IGNORECASE)
 _HOST_NAME = re.compile(
     r"(_HOST|_HOSTNAME|_ADDR|_ADDRESS|_SERVER|_SERVERS|_BROKERS?|_BOOTSTRAP_SERVERS|_ENDPOINT|_URL|_URI|_DSN)$",
     re.IGNORECASE,
@@ -58,7 +58,7 @@ def looks_like_secret_value(value: str) -> bool:
 def credential_in_url(value: str) -> bool:
     """``postgres://user:pass@db/x`` carries a literal password."""
     match = _CREDENTIAL_URL.match(value.strip())
-    return bool(match) and "$" not in match.group(1)
+    return match is not None and "$" not in match.group(1)
 
 
 def image_tag_problem(image: str) -> str | None:
@@ -175,7 +175,7 @@ def server_command(argv: list[str], env: dict[str, str] | None = None) -> Server
                 bind = _option(args, "--bind", "-b")
                 config = _option(args, "--config", "-c")
                 cmd_args = env.get("GUNICORN_CMD_ARGS", "")
-                if bind is None and "--bind" in cmd_args or "-b" in cmd_args.split():
+                if (bind is None and "--bind" in cmd_args) or "-b" in cmd_args.split():
                     bind = _option(split_command(cmd_args), "--bind", "-b")
                 host, port = _split_bind(bind) if bind else ("127.0.0.1", 8000)
                 explicit = bind is not None or config is not None or "PORT" in env
@@ -276,7 +276,7 @@ def hosts_in_env(name: str, value: str) -> list[str]:
     hosts = []
     for part in value.split(","):
         host = _host_of(part)
-        if host is None or host in {"localhost", "0.0.0.0", "host.docker.internal"}:  # noqa: S104
+        if host is None or host in _NOT_HOSTS:
             continue
         try:
             ipaddress.ip_address(host)
@@ -284,22 +284,30 @@ def hosts_in_env(name: str, value: str) -> list[str]:
         except ValueError:
             pass
         labels = host.split(".")
-        if host.endswith(".svc.cluster.local") or host.endswith(".svc"):
+        if host.endswith((".svc.cluster.local", ".svc")):
             hosts.append(labels[0])
-        elif (
-            len(labels) <= 2
-            and all(_LABEL.match(label) for label in labels)
-            and (
-                len(labels) == 1
-                or not labels[1].isalpha()
-                or len(labels[1]) > 6
-                or "-" in labels[1]
-            )
-        ):
-            hosts.append(labels[0])
+        elif len(labels) == 1 and _LABEL.match(host):
+            hosts.append(host)
     return hosts
 
 
+_NOT_HOSTS = frozenset(
+    {
+        "localhost",
+        "0.0.0.0",
+        "host.docker.internal",
+        "true",
+        "false",
+        "yes",
+        "no",
+        "on",
+        "off",
+        "none",
+        "null",
+        "disabled",
+        "enabled",
+    }
+)
 _CURL_FREE = ("-slim", "alpine", "distroless", "scratch", "busybox", "chainguard", "-minimal")
 
 

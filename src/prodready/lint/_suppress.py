@@ -103,10 +103,10 @@ def collect(
                         (start.line, end_line),
                     )
                 )
-    for glob, rules in per_file.items():
+    for glob, names in per_file.items():
         found.append(
             Suppression(
-                frozenset(rules),
+                frozenset(names),
                 "per-file-ignores",
                 Location(config_path, 0),
                 "config",

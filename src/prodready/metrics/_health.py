@@ -26,7 +26,8 @@ class HealthMetrics:
 
     :meth:`observe` takes one :class:`~prodready.health.CheckResult` per completed run: the
     status gauge is a state set (1 for the current status, 0 for the others), the histogram gets
-    the run's latency, and an UNHEALTHY run counts one failure with its reason. A result that was
+    the run's latency, and a failed run (UNHEALTHY, or a failure the thresholds held back) counts
+    one failure with its reason. A result that was
     never run (``not-run-yet``) only sets the status. In multiprocess mode the status shown is the
     most recent one written by any live worker.
     """
@@ -72,6 +73,15 @@ class HealthMetrics:
             return
         if result.latency_ms is not None:
             self.duration.labels(result.name).observe(result.latency_ms / 1000.0)
-        if result.status is Status.UNHEALTHY:
+        if _failed(result):
             reason = result.reason.value if result.reason is not None else Reason.EXCEPTION.value
             self.failures.labels(result.name, reason).inc()
+
+
+def _failed(result: CheckResult) -> bool:
+    """Did this run fail? The runner's thresholds can hide it: a failure it suppresses keeps the
+    previous (available) status with reason ``threshold``, and a success while recovering stays
+    UNHEALTHY with reason ``threshold``."""
+    if result.reason is Reason.THRESHOLD:
+        return result.status.is_available
+    return result.status is Status.UNHEALTHY

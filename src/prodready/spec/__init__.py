@@ -6,6 +6,13 @@ Load it with :func:`load_spec` (a project directory or a spec file); the result 
 
 from __future__ import annotations
 
+from prodready.spec._detect import (
+    DEPENDENCY_SERVICES,
+    Detection,
+    Finding,
+    detect_project,
+    spec_to_table,
+)
 from prodready.spec._load import SPEC_FILES, find_spec_file, load_spec, parse_spec
 from prodready.spec._model import (
     CACHE_DIR,
@@ -28,13 +35,16 @@ from prodready.spec._quantity import compose_cpus, compose_memory, cpu_millis, m
 
 __all__ = [
     "CACHE_DIR",
+    "DEPENDENCY_SERVICES",
     "KINDS",
     "SPEC_FILES",
     "Autoscaling",
     "BackingService",
     "Build",
     "BuildFile",
+    "Detection",
     "Environment",
+    "Finding",
     "Ingress",
     "Kind",
     "Probes",
@@ -46,8 +56,10 @@ __all__ = [
     "compose_cpus",
     "compose_memory",
     "cpu_millis",
+    "detect_project",
     "find_spec_file",
     "load_spec",
     "memory_bytes",
     "parse_spec",
+    "spec_to_table",
 ]

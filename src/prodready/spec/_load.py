@@ -9,6 +9,7 @@ one.
 from __future__ import annotations
 
 import difflib
+import re
 import tomllib
 import types
 import typing
@@ -54,6 +55,15 @@ def find_spec_file(project: Path) -> Path:
     )
 
 
+def toml_error_line(exc: tomllib.TOMLDecodeError) -> int | None:
+    """The line of a TOML syntax error (``lineno`` exists only on Python 3.14+)."""
+    line = getattr(exc, "lineno", None)
+    if isinstance(line, int):
+        return line
+    match = re.search(r"at line (\d+)", str(exc))
+    return int(match.group(1)) if match else None
+
+
 def _read_toml(path: Path) -> dict[str, Any]:
     try:
         text = path.read_text(encoding="utf-8")
@@ -62,11 +72,10 @@ def _read_toml(path: Path) -> dict[str, Any]:
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        line = getattr(exc, "lineno", None)
         raise SpecError(
             f"not valid TOML: {exc}",
             path=path,
-            location=line,
+            location=toml_error_line(exc),
             hint="fix the TOML syntax at that line (a missing quote or bracket is typical)",
         ) from exc
 

@@ -399,6 +399,30 @@ class Build(_Model):
     build_apt: tuple[str, ...] = ()
     base_image: str | None = None
 
+    @field_validator("requirements")
+    @classmethod
+    def _requirements(cls, value: str | None) -> str | None:
+        if value is not None and (
+            value.startswith("/") or ".." in value.split("/") or not re.match(r"^[\w./-]+$", value)
+        ):
+            raise ValueError(f"requirements {value!r} must be a relative path inside the project")
+        return value
+
+    @field_validator("base_image")
+    @classmethod
+    def _base_image(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        reference = re.match(
+            r"^[a-z0-9][a-z0-9._/:-]*?(:(?P<tag>[\w.-]+))?(@sha256:[0-9a-f]{64})?$", value
+        )
+        if reference is None or (reference["tag"] in (None, "latest") and "@sha256:" not in value):
+            raise ValueError(
+                f"base_image {value!r} must be pinned: 'python:3.12-slim-bookworm' or "
+                "'python@sha256:<digest>'"
+            )
+        return value
+
     @field_validator("apt", "build_apt")
     @classmethod
     def _pinned(cls, value: tuple[str, ...]) -> tuple[str, ...]:

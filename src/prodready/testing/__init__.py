@@ -17,6 +17,7 @@ from prodready.testing._base import ManagedServer
 from prodready.testing._kafka import KafkaServer
 from prodready.testing._mongo import MongoServer
 from prodready.testing._neo4j import Neo4jServer
+from prodready.testing._opensearch import OpenSearchServer
 from prodready.testing._ports import free_port
 from prodready.testing._postgres import PostgresServer
 from prodready.testing._rabbitmq import RabbitMQServer
@@ -30,6 +31,7 @@ __all__ = [
     "ManagedServer",
     "MongoServer",
     "Neo4jServer",
+    "OpenSearchServer",
     "PostgresServer",
     "RabbitMQServer",
     "RedisServer",

@@ -165,6 +165,12 @@ class ManagedServer:
         with self._lock:
             return bool(self._running) and all(s.process.poll() is None for s in self._running)
 
+    @property
+    def pids(self) -> tuple[int, ...]:
+        """Process ids of the current run (each leads its own process group); empty when stopped."""
+        with self._lock:
+            return tuple(s.process.pid for s in self._running if s.process.poll() is None)
+
     def start(self) -> Self:
         """Start the server (no-op if running) and block until it accepts real work.
 
@@ -335,8 +341,9 @@ class ManagedServer:
         output = (proc.stdout + proc.stderr).decode(errors="replace")
         if proc.returncode != 0:
             tail = "\n".join(output.splitlines()[-_LOG_TAIL_LINES:])
+            tool = Path(command[0]).name
             raise ExternalToolError(
-                f"{self.name}: `{Path(command[0]).name}` exited with code {proc.returncode}:\n{tail}",
+                f"{self.name}: `{tool}` exited with code {proc.returncode}:\n{tail}",
                 hint=self.install_hint,
             )
         return output

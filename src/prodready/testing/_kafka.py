@@ -1,4 +1,4 @@
-"""A private Apache Kafka broker in KRaft mode (one combined broker/controller), run with ``java``."""
+"""A private Apache Kafka broker in KRaft mode (one node, broker and controller), run by java."""
 
 from __future__ import annotations
 
@@ -39,7 +39,11 @@ class KafkaServer(ManagedServer):
     ready_timeout: ClassVar[float] = 120.0
 
     def __init__(
-        self, *, host: str = "127.0.0.1", port: int | None = None, ready_timeout: float | None = None
+        self,
+        *,
+        host: str = "127.0.0.1",
+        port: int | None = None,
+        ready_timeout: float | None = None,
     ) -> None:
         super().__init__(host=host, port=port, ready_timeout=ready_timeout)
         self.controller_port = free_port(host)

@@ -24,7 +24,11 @@ class Neo4jServer(ManagedServer):
     ready_timeout: ClassVar[float] = 120.0
 
     def __init__(
-        self, *, host: str = "127.0.0.1", port: int | None = None, ready_timeout: float | None = None
+        self,
+        *,
+        host: str = "127.0.0.1",
+        port: int | None = None,
+        ready_timeout: float | None = None,
     ) -> None:
         super().__init__(host=host, port=port, ready_timeout=ready_timeout)
         self.user = "neo4j"

@@ -34,7 +34,7 @@ def _bindir() -> Path:
 
 
 class PostgresServer(ManagedServer):
-    """PostgreSQL with a ``prodready`` role (random password, SCRAM) owning a ``prodready`` database.
+    """PostgreSQL with a ``prodready`` role (random password, SCRAM) owning a ``prodready`` db.
 
     Durability is traded for speed (``fsync=off``): a crash may lose data, a ``stop()`` does not.
     ``stop()`` is a fast shutdown: open connections are closed by the server.

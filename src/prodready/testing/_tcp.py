@@ -197,21 +197,36 @@ class LatencyProxy(_LoopServer):
         self.target_host = target_host
         self.target_port = target_port
         self.delay_s = delay_s
-        self._flowing = threading.Event()
-        self._flowing.set()
+        self._paused = False
+        self._flowing: asyncio.Event | None = None  # lives in the loop thread
 
     def pause(self) -> None:
         """Hold every byte in both directions until :meth:`resume`."""
-        self._flowing.clear()
+        self._paused = True
+        self._sync_flow()
 
     def resume(self) -> None:
         """Deliver held bytes (each still ``delay_s`` after it was read) and keep forwarding."""
-        self._flowing.set()
+        self._paused = False
+        self._sync_flow()
 
     @property
     def is_paused(self) -> bool:
         """Whether traffic is held."""
-        return not self._flowing.is_set()
+        return self._paused
+
+    def _sync_flow(self) -> None:
+        loop, flowing = self._loop, self._flowing
+        if loop is not None and flowing is not None:
+            action = flowing.clear if self._paused else flowing.set
+            with contextlib.suppress(RuntimeError):  # the loop closed in between: nothing to do
+                loop.call_soon_threadsafe(action)
+
+    async def _serve(self, ready: threading.Event) -> None:
+        self._flowing = asyncio.Event()
+        if not self._paused:
+            self._flowing.set()
+        await super()._serve(ready)
 
     async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
@@ -240,8 +255,8 @@ class LatencyProxy(_LoopServer):
             while True:
                 due, data = await queue.get()
                 await asyncio.sleep(max(0.0, due - loop.time()))
-                while not self._flowing.is_set():
-                    await asyncio.sleep(0.02)
+                if self._flowing is not None:
+                    await self._flowing.wait()
                 if not data:
                     if dst.can_write_eof():
                         with contextlib.suppress(OSError):

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
         LatencyProxy,
         MongoServer,
         Neo4jServer,
+        OpenSearchServer,
         PostgresServer,
         RabbitMQServer,
         RedisServer,
@@ -130,8 +131,12 @@ def pytest_runtest_teardown(item: pytest.Item) -> Iterator[None]:
         pool.revive()
 
 
-def _pool(config: pytest.Config) -> ServerPool:
+def server_pool(config: pytest.Config) -> ServerPool:
+    """The session's :class:`ServerPool`; ``adopt()`` your servers into the session-end check."""
     return config.stash[_POOL]
+
+
+_pool = server_pool
 
 
 @pytest.fixture(scope="session")
@@ -183,6 +188,14 @@ def mongodb_server(pytestconfig: pytest.Config) -> MongoServer:
     from prodready.testing import MongoServer
 
     return _pool(pytestconfig).get(MongoServer)
+
+
+@pytest.fixture(scope="session")
+def opensearch_server(pytestconfig: pytest.Config) -> OpenSearchServer:
+    """A shared single-node OpenSearch (:class:`~prodready.testing.OpenSearchServer`)."""
+    from prodready.testing import OpenSearchServer
+
+    return _pool(pytestconfig).get(OpenSearchServer)
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ counts while this process still holds it open.
 
 from __future__ import annotations
 
+import asyncio
 import os
 from pathlib import Path
 
@@ -49,3 +50,16 @@ def established_on(port: int) -> int:
 def open_fds() -> int:
     """This process's open file descriptors."""
     return len(os.listdir("/proc/self/fd"))
+
+
+async def sockets_to_after_settling(port: int) -> int:
+    """:func:`sockets_to` once it reaches 0, or after 2 s.
+
+    The runner cancels a timed-out check and returns at once; the cancelled task closes its
+    socket on its next turns of the event loop.
+    """
+    for _ in range(100):
+        if sockets_to(port) == 0:
+            return 0
+        await asyncio.sleep(0.02)
+    return sockets_to(port)

@@ -12,56 +12,97 @@ from __future__ import annotations
 import asyncio
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
 
 from prodready.health import CheckResult, DependencyCheck, Reason, Status
-from prodready.health.checkers import PostgresCheck, RabbitMQCheck, RedisCheck
+from prodready.health.checkers import (
+    KafkaCheck,
+    MongoCheck,
+    Neo4jCheck,
+    PostgresCheck,
+    RabbitMQCheck,
+    RedisCheck,
+)
 from prodready.testing import BlackholeServer, free_port
 
-from ._support import sockets_to
+from ._support import sockets_to_after_settling
 from .conftest import RunnerFactory
 
 
-def _retarget(server: Any, host: str, port: int) -> str:
-    """The server's URL (credentials included) pointed at another ``host:port``."""
-    url: str = server.url
-    return url.replace(f"{server.host}:{server.port}", f"{host}:{port}", 1)
+def _url(server: Any, host: str, port: int, password: str | None) -> str:
+    """The server's URL pointed at ``host:port``, with another password when one is given."""
+    url: str = server.url.replace(f"{server.host}:{server.port}", f"{host}:{port}", 1)
+    return url if password is None else url.replace(server.password, password, 1)
 
 
-def _wrong_password(server: Any) -> str:
-    return str(server.url).replace(server.password, "wrong-" + secrets.token_hex(8), 1)
+Build = Callable[[Any, str, int, "str | None"], DependencyCheck]
 
 
 @dataclass(frozen=True)
 class Service:
+    """How to point a checker at a harness server, or at a blackhole/proxy in front of it.
+
+    ``build(server, host, port, password)``: ``password=None`` means the right one.
+    """
+
     name: str
     fixture: str
-    build: Callable[[str], DependencyCheck]
+    build: Build
     detail_keys: frozenset[str]
-    wrong_credentials: Callable[[Any], str] | None = _wrong_password
-    secrets: Callable[[Any], list[str]] = field(default=lambda s: [s.password])
+    has_credentials: bool = True
+    # Kafka clients reconnect to the *advertised* broker address after bootstrapping, bypassing a
+    # proxy: only the bootstrap (the first check) can be slowed down.
+    slow_after_connect: bool = True
 
 
 SERVICES = [
     Service(
         "postgres",
         "postgres_server",
-        PostgresCheck,
+        lambda s, h, p, pw: PostgresCheck(_url(s, h, p, pw)),
         frozenset({"version", "database_size_mb", "connections", "active_queries"}),
     ),
     Service(
         "redis",
         "redis_server",
-        RedisCheck,
+        lambda s, h, p, pw: RedisCheck(_url(s, h, p, pw)),
         frozenset({"version", "role", "uptime_s", "used_memory_mb", "connected_clients"}),
     ),
-    Service("rabbitmq", "rabbitmq_server", RabbitMQCheck, frozenset({"version"})),
+    Service(
+        "rabbitmq",
+        "rabbitmq_server",
+        lambda s, h, p, pw: RabbitMQCheck(_url(s, h, p, pw)),
+        frozenset({"version"}),
+    ),
+    Service(
+        "kafka",
+        "kafka_server",
+        lambda s, h, p, pw: KafkaCheck(f"{h}:{p}"),
+        frozenset({"brokers", "topics", "controller_id"}),
+        has_credentials=False,  # the harness broker is PLAINTEXT without SASL
+        slow_after_connect=False,
+    ),
+    Service(
+        "neo4j",
+        "neo4j_server",
+        lambda s, h, p, pw: Neo4jCheck(f"bolt://{h}:{p}", auth=(s.user, pw or s.password)),
+        frozenset({"version", "edition"}),
+    ),
+    # mongo-java-server: MongoDB-wire-compatible, not MongoDB itself (the most faithful server
+    # installable from the allowed registries); it has no authentication.
+    Service(
+        "mongodb (mongo-java-server)",
+        "mongodb_server",
+        lambda s, h, p, pw: MongoCheck(f"mongodb://{h}:{p}/"),
+        frozenset({"version"}),
+        has_credentials=False,
+    ),
 ]
 BY_NAME = {s.name: s for s in SERVICES}
-WITH_CREDENTIALS = [s.name for s in SERVICES if s.wrong_credentials is not None]
+WITH_CREDENTIALS = [s.name for s in SERVICES if s.has_credentials]
 
 
 @pytest.fixture(params=[s.name for s in SERVICES])
@@ -74,6 +115,10 @@ def service(request: pytest.FixtureRequest) -> tuple[Service, Any]:
 def service_with_credentials(request: pytest.FixtureRequest) -> tuple[Service, Any]:
     svc = BY_NAME[request.param]
     return svc, request.getfixturevalue(svc.fixture)
+
+
+def _secrets(server: Any) -> list[str]:
+    return [server.password] if getattr(server, "password", None) else []
 
 
 def _assert_no_secret(texts: list[str], secret_values: list[str]) -> None:
@@ -90,7 +135,7 @@ async def test_success_reports_details(
     service: tuple[Service, Any], make_runner: RunnerFactory
 ) -> None:
     svc, server = service
-    result = await make_runner(svc.build(server.url)).run("dep")
+    result = await make_runner(svc.build(server, server.host, server.port, None)).run("dep")
     assert result.status is Status.HEALTHY, result.error
     assert svc.detail_keys <= set(result.details)
 
@@ -101,13 +146,12 @@ async def test_wrong_credentials_are_unhealthy_and_name_no_secret(
     debug_logs: pytest.LogCaptureFixture,
 ) -> None:
     svc, server = service_with_credentials
-    assert svc.wrong_credentials is not None
-    bad_url = svc.wrong_credentials(server)
-    result = await make_runner(svc.build(bad_url), timeout=10).run("dep")
+    wrong = "wrong-" + secrets.token_hex(8)
+    check = svc.build(server, server.host, server.port, wrong)
+    result = await make_runner(check, timeout=10).run("dep")
     assert result.status is Status.UNHEALTHY
     assert result.reason is Reason.EXCEPTION
-    wrong = bad_url.split("wrong-", 1)[1].split("@", 1)[0]
-    _assert_no_secret([*_texts(result), debug_logs.text], [*svc.secrets(server), wrong])
+    _assert_no_secret([*_texts(result), debug_logs.text], [*_secrets(server), wrong])
 
 
 async def test_server_not_running_is_unhealthy_at_once(
@@ -116,13 +160,11 @@ async def test_server_not_running_is_unhealthy_at_once(
     debug_logs: pytest.LogCaptureFixture,
 ) -> None:
     svc, server = service
-    port = free_port()
-    result = await make_runner(svc.build(_retarget(server, "127.0.0.1", port)), timeout=10).run(
-        "dep"
-    )
+    check = svc.build(server, "127.0.0.1", free_port(), None)
+    result = await make_runner(check, timeout=10).run("dep")
     assert result.status is Status.UNHEALTHY
     assert result.reason is Reason.EXCEPTION  # refused, not a timeout
-    _assert_no_secret([*_texts(result), debug_logs.text], svc.secrets(server))
+    _assert_no_secret([*_texts(result), debug_logs.text], _secrets(server))
 
 
 async def test_stopped_server_fails_and_the_first_check_after_restart_passes(
@@ -131,7 +173,7 @@ async def test_stopped_server_fails_and_the_first_check_after_restart_passes(
     debug_logs: pytest.LogCaptureFixture,
 ) -> None:
     svc, server = service
-    runner = make_runner(svc.build(server.url), timeout=10)
+    runner = make_runner(svc.build(server, server.host, server.port, None), timeout=30)
     assert (await runner.run("dep")).status is Status.HEALTHY
     await asyncio.to_thread(server.stop)
     try:
@@ -141,7 +183,7 @@ async def test_stopped_server_fails_and_the_first_check_after_restart_passes(
     assert down.status is Status.UNHEALTHY
     recovered = await runner.run("dep")
     assert recovered.status is Status.HEALTHY, recovered.error
-    _assert_no_secret([*_texts(down), debug_logs.text], svc.secrets(server))
+    _assert_no_secret([*_texts(down), debug_logs.text], _secrets(server))
 
 
 async def test_blackhole_is_unhealthy_by_timeout_and_frees_the_socket(
@@ -151,16 +193,13 @@ async def test_blackhole_is_unhealthy_by_timeout_and_frees_the_socket(
     debug_logs: pytest.LogCaptureFixture,
 ) -> None:
     svc, server = service
-    runner = make_runner(svc.build(_retarget(server, blackhole.host, blackhole.port)), timeout=0.5)
+    check = svc.build(server, blackhole.host, blackhole.port, None)
+    runner = make_runner(check, timeout=0.5)
     result = await runner.run("dep")
     assert result.status is Status.UNHEALTHY
     assert result.reason is Reason.TIMEOUT
-    for _ in range(50):  # the cancelled task closes its socket on its next loop iterations
-        if sockets_to(blackhole.port) == 0:
-            break
-        await asyncio.sleep(0.02)
-    assert sockets_to(blackhole.port) == 0
-    _assert_no_secret([*_texts(result), debug_logs.text], svc.secrets(server))
+    assert await sockets_to_after_settling(blackhole.port) == 0
+    _assert_no_secret([*_texts(result), debug_logs.text], _secrets(server))
 
 
 async def test_slow_server_is_degraded_by_latency(
@@ -168,10 +207,10 @@ async def test_slow_server_is_degraded_by_latency(
 ) -> None:
     svc, server = service
     proxy = latency_proxy(server.host, server.port, 0.0)
-    runner = make_runner(
-        svc.build(_retarget(server, proxy.host, proxy.port)), timeout=10, degraded_latency=0.2
-    )
-    assert (await runner.run("dep")).status is Status.HEALTHY  # connects while the path is fast
+    check = svc.build(server, proxy.host, proxy.port, None)
+    runner = make_runner(check, timeout=10, degraded_latency=0.2)
+    if svc.slow_after_connect:  # connect while the path is fast, then slow it down
+        assert (await runner.run("dep")).status is Status.HEALTHY
     proxy.delay_s = 0.15  # each round trip now takes >= 0.3 s
     result = await runner.run("dep")
     assert result.status is Status.DEGRADED

@@ -103,4 +103,3 @@ def test_a_non_postgres_database_url_registers_nothing() -> None:
 def test_url_and_client_together_are_refused() -> None:
     with pytest.raises(ValueError, match="exactly one"):
         PostgresCheck("postgresql://db/app", client=object())
-

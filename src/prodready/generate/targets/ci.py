@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from prodready import __version__
-from prodready.catalog import Catalog, Connection, default_catalog, secret_refs, substitute
+from prodready.catalog import Catalog, Connection, default_catalog, substitute
 from prodready.generate._model import Target
 from prodready.generate.targets.monitoring._yaml import dump
 from prodready.spec import ServiceSpec
@@ -33,7 +33,7 @@ RUNNER = "ubuntu-24.04"
 REGISTRY = "ghcr.io"
 # Secret values in CI are throwaway per-run values: the service containers and the app agree on
 # them, and nothing resembling a credential is committed.
-CI_SECRET = "ci-${{ github.run_id }}-${{ github.run_attempt }}"
+CI_SECRET = "ci-${{ github.run_id }}-${{ github.run_attempt }}"  # noqa: S105 - an expression
 # Health options for service containers (the catalogue's command, these timings).
 HEALTH_INTERVAL = "5s"
 HEALTH_TIMEOUT = "5s"
@@ -74,15 +74,15 @@ ACTIONS: dict[str, Action] = {
 }
 
 
-def _uses(repo: str, name: str, **with_: Any) -> dict[str, Any]:
-    step: dict[str, Any] = {"name": name, "uses": ACTIONS[repo].uses}
+def _uses(repo: str, title: str, /, **with_: Any) -> dict[str, Any]:
+    step: dict[str, Any] = {"name": title, "uses": ACTIONS[repo].uses}
     if with_:
         step["with"] = with_
     return step
 
 
-def _run(name: str, script: str, **env: str) -> dict[str, Any]:
-    step: dict[str, Any] = {"name": name, "run": script}
+def _run(title: str, script: str, /, **env: str) -> dict[str, Any]:
+    step: dict[str, Any] = {"name": title, "run": script}
     if env:
         step["env"] = env
     return step
@@ -117,9 +117,7 @@ def install_commands(spec: ServiceSpec) -> tuple[str, ...]:
         ),
         "pdm": (
             "python -m pip install pdm",
-            "pdm export --without-hashes --no-default -G :all -o requirements.ci.txt"
-            if False
-            else "pdm export --without-hashes -o requirements.ci.txt",
+            "pdm export --without-hashes -o requirements.ci.txt",
             "python -m pip install -r requirements.ci.txt",
         ),
     }
@@ -138,6 +136,14 @@ def _import_root(spec: ServiceSpec) -> str:
     return spec.app_module.split(".", 1)[0]
 
 
+def shell_command(argv: tuple[str, ...]) -> str:
+    """The shell string for a health argv: Docker runs ``--health-cmd`` with ``/bin/sh -c``, so a
+    catalogue command that is already ``sh -c SCRIPT`` is passed as ``SCRIPT`` itself."""
+    if len(argv) == 3 and argv[:2] == ("sh", "-c"):
+        return argv[2]
+    return shlex.join(argv)
+
+
 def _health_options(argv: tuple[str, ...]) -> str:
     """``docker create`` options for a service container's health check.
 
@@ -145,7 +151,7 @@ def _health_options(argv: tuple[str, ...]) -> str:
     double quotes group words, so the shell command is wrapped in double quotes (with embedded
     backslashes and double quotes escaped) rather than shell single quotes.
     """
-    command = shlex.join(argv).replace("\\", "\\\\").replace('"', '\\"')
+    command = shell_command(argv).replace("\\", "\\\\").replace('"', '\\"')
     return (
         f'--health-cmd "{command}" --health-interval {HEALTH_INTERVAL} '
         f"--health-timeout {HEALTH_TIMEOUT} --health-retries {HEALTH_RETRIES}"
@@ -156,9 +162,50 @@ def _ci_value(value: str) -> str:
     return substitute(value, lambda _name: CI_SECRET)
 
 
-def _services(spec: ServiceSpec, catalog: Catalog) -> tuple[dict[str, Any], dict[str, str]]:
-    """GitHub service containers and the env the app needs to reach them on localhost."""
+@dataclass(frozen=True)
+class _Stack:
+    """The backing services for the test job: GitHub service containers where the image's own
+    command will do, ``docker run`` steps where the catalogue overrides it (GitHub service
+    containers cannot), and the env the app needs to reach them on localhost."""
+
+    services: dict[str, Any]
+    start_steps: list[dict[str, Any]]
+    app_env: dict[str, str]
+
+
+def _start_steps(
+    name: str,
+    image: str,
+    port: int,
+    env: dict[str, str],
+    argv: tuple[str, ...],
+    health: tuple[str, ...],
+) -> list[dict[str, Any]]:
+    env_flags = " ".join(f"-e {key}" for key in env)
+    run = " ".join(
+        (
+            f"docker run -d --name {name} -p {port}:{port}",
+            env_flags,
+            f"--health-cmd {shlex.quote(shell_command(health))}",
+            f"--health-interval {HEALTH_INTERVAL} --health-timeout {HEALTH_TIMEOUT}",
+            f"--health-retries {HEALTH_RETRIES}",
+            image,
+            shlex.join(argv),
+        )
+    )
+    wait = (
+        f'timeout 180 sh -c \'until [ "$(docker inspect -f {{{{.State.Health.Status}}}} {name})" '
+        f"= healthy ]; do sleep 2; done'"
+    )
+    return [
+        _run(f"Start {name}", " ".join(run.split()), **env),
+        _run(f"Wait until {name} is healthy", wait),
+    ]
+
+
+def _stack(spec: ServiceSpec, catalog: Catalog) -> _Stack:
     services: dict[str, Any] = {}
+    steps: list[dict[str, Any]] = []
     app_env: dict[str, str] = {}
     for name in sorted(spec.services):
         service = spec.services[name]
@@ -169,43 +216,45 @@ def _services(spec: ServiceSpec, catalog: Catalog) -> tuple[dict[str, Any], dict
             user=entry.default_user,
             database=spec.database_name(name),
         )
-        if entry.command is not None:
-            # GitHub service containers cannot override the image's command.
-            continue_note = f"{name}: the catalogue starts {entry.kind} with a custom command"
-            raise_unsupported(continue_note)
-        container: dict[str, Any] = {
-            "image": entry.image_ref(service.version, service.extensions),
-            "ports": [f"{entry.port}:{entry.port}"],
-            "options": _health_options(entry.health_command(local)),
-        }
+        image = entry.image_ref(service.version, service.extensions)
         env = {key: _ci_value(value) for key, value in entry.server_env(local).items()}
-        if env:
-            container["env"] = env
-        services[name] = container
+        for secret in entry.secrets:
+            env.setdefault(secret, CI_SECRET)
+        if entry.command is not None:
+            steps.extend(
+                _start_steps(
+                    name, image, entry.port, env, entry.command(local), entry.health_command(local)
+                )
+            )
+        else:
+            container: dict[str, Any] = {
+                "image": image,
+                "ports": [f"{entry.port}:{entry.port}"],
+                "options": _health_options(entry.health_command(local)),
+            }
+            server_env = {key: env[key] for key in entry.server_env(local)}
+            if server_env:
+                container["env"] = server_env
+            services[name] = container
         for key, value in entry.app_env(local).items():
             app_env[key] = _ci_value(value)
         for secret in entry.app_secrets:
             app_env[secret] = CI_SECRET
-    return services, app_env
-
-
-def raise_unsupported(message: str) -> None:
-    """Placeholder removed below."""
-    raise NotImplementedError(message)
+    return _Stack(services=services, start_steps=steps, app_env=app_env)
 
 
 def workflow(spec: ServiceSpec, *, catalog: Catalog | None = None) -> dict[str, Any]:
     """The whole workflow document."""
     cat = catalog if catalog is not None else default_catalog()
-    services, service_env = _services(spec, cat)
+    stack = _stack(spec, cat)
     app_env = {
         **dict(sorted(spec.env.items())),
-        **{name: CI_SECRET for name in spec.secrets},
-        **service_env,
+        **dict.fromkeys(spec.secrets, CI_SECRET),
+        **stack.app_env,
         "PYTHONPATH": spec.source_dir,
     }
     root = _import_root(spec)
-    test_steps = [_checkout(), _setup_python(spec), _install(spec)]
+    test_steps = [*stack.start_steps, _checkout(), _setup_python(spec), _install(spec)]
     if spec.migrate is not None:
         test_steps.append(_run("Run migrations", spec.migrate))
     test_steps.append(_run("Run tests", "python -m pytest"))
@@ -229,7 +278,7 @@ def workflow(spec: ServiceSpec, *, catalog: Catalog | None = None) -> dict[str, 
             "name": "Tests",
             "runs-on": RUNNER,
             "timeout-minutes": 30,
-            **({"services": services} if services else {}),
+            **({"services": stack.services} if stack.services else {}),
             "env": app_env,
             "steps": test_steps,
         },
@@ -328,7 +377,7 @@ def workflow(spec: ServiceSpec, *, catalog: Catalog | None = None) -> dict[str, 
                         "Log in to the registry",
                         registry=REGISTRY,
                         username="${{ github.actor }}",
-                        password="${{ secrets.GITHUB_TOKEN }}",
+                        password="${{ secrets.GITHUB_TOKEN }}",  # noqa: S106 - a reference
                     ),
                     "if": on_main,
                 },
@@ -381,35 +430,49 @@ def workflow(spec: ServiceSpec, *, catalog: Catalog | None = None) -> dict[str, 
 
 
 def _deploy_script(spec: ServiceSpec) -> str:
-    """Write the kubeconfig (0600), pin the image by digest in a release kustomization, apply."""
-    return "\n".join(
-        (
-            "set -euo pipefail",
-            'export KUBECONFIG="$RUNNER_TEMP/kubeconfig"',
-            "umask 077",
-            'printf \'%s\' "$KUBECONFIG_DATA" > "$KUBECONFIG"',
-            'image="$(printf \'%s\' "$IMAGE" | tr \'[:upper:]\' \'[:lower:]\')"',
-            "mkdir -p deploy/k8s/release",
-            "cat > deploy/k8s/release/kustomization.yaml <<EOF",
-            "apiVersion: kustomize.config.k8s.io/v1beta1",
-            "kind: Kustomization",
-            "resources:",
-            "  - ../overlays/prod",
-            "images:",
-            f"  - name: {spec.name}",
-            "    newName: ${image}",
-            "    digest: ${DIGEST}",
-            "EOF",
-            "kubectl apply -k deploy/k8s/release",
-            f"kubectl -n {spec.name} rollout status deployment/{spec.name} --timeout=10m",
-            "",
-        )
-    )
+    """Write the kubeconfig (0600), pin the image by digest in a release kustomization, apply.
+
+    The migration Job's template is immutable, so the previous release's Job is deleted first;
+    the rollout is awaited only after the migration completed.
+    """
+    lines = [
+        "set -euo pipefail",
+        'export KUBECONFIG="$RUNNER_TEMP/kubeconfig"',
+        "umask 077",
+        'printf \'%s\' "$KUBECONFIG_DATA" > "$KUBECONFIG"',
+        "image=\"$(printf '%s' \"$IMAGE\" | tr '[:upper:]' '[:lower:]')\"",
+        "mkdir -p deploy/k8s/release",
+        "cat > deploy/k8s/release/kustomization.yaml <<EOF",
+        "apiVersion: kustomize.config.k8s.io/v1beta1",
+        "kind: Kustomization",
+        "resources:",
+        f"  - ../{DEPLOY_OVERLAY.removeprefix('deploy/k8s/')}",
+        "images:",
+        f"  - name: {spec.name}",
+        "    newName: ${image}",
+        "    digest: ${DIGEST}",
+        "EOF",
+    ]
+    job = f"job/{spec.name}-migrate"
+    if spec.migrate is not None:
+        lines.append(f"kubectl -n {spec.name} delete {job} --ignore-not-found")
+    lines.append("kubectl apply -k deploy/k8s/release")
+    if spec.migrate is not None:
+        lines.append(f"kubectl -n {spec.name} wait --for=condition=complete {job} --timeout=10m")
+    lines.append(f"kubectl -n {spec.name} rollout status deployment/{spec.name} --timeout=10m")
+    return "\n".join(lines) + "\n"
+
+
+def _annotate_pins(text: str) -> str:
+    """Append each pinned action's release tag as a comment (what Dependabot and readers use)."""
+    for action in ACTIONS.values():
+        text = text.replace(f"uses: {action.uses}\n", f"uses: {action.uses} # {action.tag}\n")
+    return text
 
 
 def render(spec: ServiceSpec) -> dict[str, str]:
     """The target's pure render function."""
-    return {WORKFLOW_PATH: dump(workflow(spec))}
+    return {WORKFLOW_PATH: _annotate_pins(dump(workflow(spec)))}
 
 
 TARGET = Target(

@@ -21,17 +21,16 @@ logs.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from prodready import _contract as contract
 from prodready.catalog import (
     Catalog,
     app_env,
-    app_secret_names,
     connection,
     default_catalog,
     image_ref,
-    substitute,
 )
 from prodready.generate._model import Target
 from prodready.generate._render import dump_yaml
@@ -42,12 +41,13 @@ __all__ = ["TARGET", "compose_document", "compose_prod_document", "interpolate"]
 
 BACKEND = "backend"
 EDGE = "edge"
+_SECRET_REF = re.compile(r"\$\{([A-Z_][A-Z0-9_]*)\}")
 LOG_OPTIONS = {"driver": "json-file", "options": {"max-size": "10m", "max-file": "3"}}
 
 
 def interpolate(name: str) -> str:
     """The compose reference to secret ``name``, failing loudly when ``.env`` lacks it."""
-    return f"${{{name}:?{name} is not set: run 'prodready generate' to create .env}}"
+    return f"${{{name}:?{name} is not set, run prodready generate to create .env}}"
 
 
 def _escape(value: str) -> str:
@@ -56,9 +56,12 @@ def _escape(value: str) -> str:
 
 
 def _env_value(value: str) -> str:
-    """An env value: literal ``$`` escaped, then ``${SECRET}`` references made compose references."""
-    escaped = _escape(value)
-    return substitute(escaped.replace("$${", "${").replace("$$", "$$"), interpolate)
+    """An env value: ``${SECRET}`` references become compose references, other ``$`` are escaped."""
+    parts = _SECRET_REF.split(value)
+    # re.split with one group alternates literal text and captured secret names.
+    return "".join(
+        interpolate(part) if index % 2 else _escape(part) for index, part in enumerate(parts)
+    )
 
 
 def _resources(resources: Resources) -> dict[str, Any]:
@@ -107,9 +110,12 @@ def _app_environment(spec: ServiceSpec, catalog: Catalog) -> dict[str, str]:
     environment.update(
         {key: _env_value(value) for key, value in app_env(spec, catalog=catalog).items()}
     )
-    for name in app_secret_names(spec, catalog=catalog):
-        if name not in environment:
-            environment[name] = interpolate(name)
+    # Only secrets the app reads by name: a password already inside a URL is not passed twice.
+    direct = set(spec.secrets)
+    for service in spec.services.values():
+        direct.update(catalog.get(service.kind).app_secrets)
+    for name in sorted(direct):
+        environment[name] = interpolate(name)
     return environment
 
 
@@ -120,10 +126,11 @@ def _depends(spec: ServiceSpec, *, migrate: bool) -> dict[str, dict[str, str]]:
     return depends
 
 
-def _app_like(spec: ServiceSpec, catalog: Catalog, *, build: bool) -> dict[str, Any]:
-    service: dict[str, Any] = {}
-    if build:
-        service["build"] = {"context": ".", "dockerfile": "Dockerfile"}
+def _app_like(spec: ServiceSpec, catalog: Catalog) -> dict[str, Any]:
+    """Shared by app, migrate and processes: one image, built from the same Dockerfile (BuildKit's
+    cache makes the repeated builds free, and no service tries to pull an image that only exists
+    locally)."""
+    service: dict[str, Any] = {"build": {"context": ".", "dockerfile": "Dockerfile"}}
     service["image"] = f"{spec.name}:local"
     service["environment"] = _app_environment(spec, catalog)
     service["networks"] = [BACKEND, EDGE]
@@ -143,7 +150,7 @@ def compose_document(spec: ServiceSpec, catalog: Catalog | None = None) -> dict[
             volumes[f"{name}-data"] = {}
 
     if spec.migrate_argv is not None:
-        migrate = _app_like(spec, cat, build=False)
+        migrate = _app_like(spec, cat)
         migrate["command"] = [_escape(arg) for arg in spec.migrate_argv]
         migrate["restart"] = "no"
         migrate["healthcheck"] = {"disable": True}
@@ -152,7 +159,7 @@ def compose_document(spec: ServiceSpec, catalog: Catalog | None = None) -> dict[
         migrate["deploy"] = _resources(spec.resources)
         services["migrate"] = migrate
 
-    app = _app_like(spec, cat, build=True)
+    app = _app_like(spec, cat)
     app["restart"] = "unless-stopped"
     app["ports"] = [f"127.0.0.1:{spec.port}:{spec.port}"]
     app["healthcheck"] = {
@@ -173,14 +180,18 @@ def compose_document(spec: ServiceSpec, catalog: Catalog | None = None) -> dict[
     services["app"] = app
 
     for name, process in sorted(spec.processes.items()):
-        worker = _app_like(spec, cat, build=False)
+        worker = _app_like(spec, cat)
         worker["command"] = [_escape(arg) for arg in process.argv]
         worker["restart"] = "unless-stopped"
         worker["healthcheck"] = {"disable": True}
         if depends:
             worker["depends_on"] = depends
         worker["stop_grace_period"] = f"{contract.TERMINATION_GRACE_PERIOD_S}s"
-        worker["deploy"] = _resources(process.resources or spec.resources)
+        # Processes publish no port, so compose can run several replicas of them.
+        worker["deploy"] = {
+            "replicas": process.replicas,
+            **_resources(process.resources or spec.resources),
+        }
         services[name] = worker
 
     document: dict[str, Any] = {"name": spec.name, "services": services}

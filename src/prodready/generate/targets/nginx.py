@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from typing import Any
 
 from prodready import _contract as contract
 from prodready.generate._model import Target
 from prodready.generate._render import render_template
+from prodready.generate.targets.compose import EDGE
+from prodready.generate.targets.monitoring._plan import COMPOSE_APP_SERVICE
 from prodready.spec import ServiceSpec
 
 __all__ = [
@@ -23,6 +26,7 @@ __all__ = [
     "LISTEN_PORT",
     "TARGET",
     "NginxPlan",
+    "compose_services",
     "plan_from_spec",
     "render",
     "render_plan",
@@ -33,6 +37,7 @@ CONF_PATH = "deploy/nginx/nginx.conf"
 LISTEN_PORT = 8080
 # Answered by nginx itself (the compose healthcheck of the proxy), never proxied.
 EDGE_HEALTH_PATH = "/nginx-health"
+PROFILE = "edge"
 IMAGE = "nginxinc/nginx-unprivileged:1.27.3-alpine"
 DEFAULT_RATE_PER_S = 20
 DEFAULT_MAX_BODY = "10m"
@@ -131,7 +136,7 @@ def plan_from_spec(spec: ServiceSpec) -> NginxPlan:
     return NginxPlan(
         service=spec.name,
         upstream=spec.name.replace("-", "_") + "_app",
-        upstream_host=spec.name,
+        upstream_host=COMPOSE_APP_SERVICE,
         upstream_port=spec.port,
         listen_port=LISTEN_PORT,
         server_name=ingress.host if ingress is not None else "_",
@@ -162,6 +167,41 @@ def render_plan(plan: NginxPlan) -> str:
     return render_template(
         "nginx.conf.j2", **fields, pid_path=plan.pid_path, temp_paths=plan.temp_paths
     )
+
+
+def compose_services(spec: ServiceSpec) -> dict[str, Any]:
+    """The ``nginx`` compose service, in the ``edge`` profile, for the compose target to merge.
+
+    It is the one service published on every interface: it is the edge. It runs read-only as
+    nginx's unprivileged user with ``/tmp`` as a tmpfs (pid and temp files).
+    """
+    plan = plan_from_spec(spec)
+    return {
+        "nginx": {
+            "image": IMAGE,
+            "profiles": [PROFILE],
+            "volumes": [f"./{CONF_PATH}:/etc/nginx/nginx.conf:ro"],
+            "ports": [f"{plan.listen_port}:{plan.listen_port}"],
+            "networks": [EDGE],
+            "read_only": True,
+            "tmpfs": [plan.runtime_dir],
+            "security_opt": ["no-new-privileges:true"],
+            "cap_drop": ["ALL"],
+            "depends_on": {COMPOSE_APP_SERVICE: {"condition": "service_healthy"}},
+            "healthcheck": {
+                "test": [
+                    "CMD",
+                    "wget",
+                    "-qO-",
+                    f"http://127.0.0.1:{plan.listen_port}{plan.edge_health_path}",
+                ],
+                "interval": "10s",
+                "timeout": "5s",
+                "retries": 3,
+            },
+            "restart": "unless-stopped",
+        }
+    }
 
 
 def render(spec: ServiceSpec) -> dict[str, str]:

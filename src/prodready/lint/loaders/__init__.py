@@ -89,10 +89,12 @@ def image_key(image: str) -> str:
 
 
 def _display(path: Path) -> str:
+    """Relative to the working directory when inside it, else the absolute path."""
+    absolute = path.resolve()
     try:
-        return os.path.relpath(path)
+        return str(absolute.relative_to(Path.cwd()))
     except ValueError:
-        return str(path)
+        return str(absolute)
 
 
 def _is_dockerfile(name: str) -> bool:
@@ -220,7 +222,7 @@ def load_project(
         f for f in _walk(paths) if not any(fnmatch.fnmatch(builder.name(f), g) for g in exclude)
     ]
     kustomize_dirs = sorted({f.parent.resolve() for f in files if f.name in _KUSTOMIZATION})
-    owned = [d for d in kustomize_dirs]
+    owned = list(kustomize_dirs)
     yaml_by_dir: dict[Path, list[Path]] = {}
     compose_paths: list[Path] = []
     for f in files:
@@ -255,18 +257,14 @@ def load_project(
         return None
 
     # Raw YAML: directories under a kustomization belong to its render.
-    sources: dict[tuple[str, str], YMap] = {}
+    sources: dict[tuple[str, str], list[YMap]] = {}
     raw_groups: dict[Path, K8sGroup] = {}
     for directory, yaml_files in sorted(yaml_by_dir.items()):
         docs = [d for f in yaml_files for d in builder.yaml_docs(f)]
         if owner(directory) is not None:
             for d in docs:
                 obj = to_object(d)
-                key = (obj.kind, obj.name)
-                if key not in sources or (d.end_line - d.line) > (
-                    sources[key].end_line - sources[key].line
-                ):
-                    sources[key] = d
+                sources.setdefault((obj.kind, obj.name), []).append(d)
             if render:
                 continue
         if docs:
@@ -282,16 +280,28 @@ def load_project(
 def _render_roots(
     builder: _Builder,
     kustomize_dirs: list[Path],
-    sources: dict[tuple[str, str], YMap],
+    sources: dict[tuple[str, str], list[YMap]],
     yaml_by_dir: dict[Path, list[Path]],
 ) -> None:
     referenced: set[Path] = set()
     components: set[Path] = set()
+    refs_of: dict[Path, set[Path]] = {}
     for d in kustomize_dirs:
         is_component, refs = _kustomize_refs(d, builder)
+        refs_of[d] = refs
         referenced |= refs
         if is_component:
             components.add(d)
+
+    def closure(root: Path) -> set[Path]:
+        seen, todo = {root}, [root]
+        while todo:
+            for ref in refs_of.get(todo.pop(), set()):
+                if ref not in seen:
+                    seen.add(ref)
+                    todo.append(ref)
+        return seen
+
     for d in kustomize_dirs:
         if d in referenced or d in components:
             continue
@@ -302,28 +312,35 @@ def _render_roots(
         if docs is None:
             builder.project.problems.append((Location(shown, 0), reason or "not rendered"))
             group = K8sGroup(builder.name(d))
+            included = closure(d)
             for directory, files in yaml_by_dir.items():
-                if directory == d or d in directory.parents:
+                if any(directory == k or k in directory.parents for k in included):
                     group.objects.extend(
                         to_object(doc) for f in files for doc in builder.yaml_docs(f)
                     )
             builder.project.groups.append(group)
             continue
         group = K8sGroup(builder.name(d))
+        root = str(d)
         for doc in docs:
             obj = to_object(doc)
-            source = sources.get((obj.kind, obj.name))
-            if source is None and obj.name:
-                # name prefixes/suffixes from kustomize: match by kind and a name that ends with it
-                source = next(
-                    (
-                        s
-                        for (k, n), s in sources.items()
-                        if k == obj.kind and n and obj.name.endswith(n)
-                    ),
-                    None,
-                )
-            obj.source = source
+            candidates = sources.get((obj.kind, obj.name)) or [
+                # kustomize name prefixes/suffixes: same kind, a name that ends with the source's
+                s
+                for (k, n), found in sources.items()
+                if k == obj.kind and n and obj.name.endswith(n)
+                for s in found
+            ]
+            # a declaration inside this root wins over a same-named one elsewhere; then the
+            # longest (a full object rather than a patch)
+            obj.source = max(
+                candidates,
+                key=lambda s: (
+                    len(os.path.commonpath([root, os.path.abspath(s.path)])),
+                    s.end_line - s.line,
+                ),
+                default=None,
+            )
             obj.fallback = Location(shown, 0)
             group.objects.append(obj)
         builder.project.groups.append(group)
@@ -338,11 +355,11 @@ def _link_images(project: Project) -> None:
         else:
             by_image[key] = dockerfile
 
-    for path, dockerfile in project._by_path.items():
-        add(path.parent.name.lower(), dockerfile)
+    for path, parsed in project._by_path.items():
+        add(path.parent.name.lower(), parsed)
     for compose in project.compose_files:
         for service in compose.services.values():
-            dockerfile = project.dockerfile_at(service.dockerfile)
-            if dockerfile is not None and service.image:
-                by_image[image_key(service.image)] = dockerfile
+            built = project.dockerfile_at(service.dockerfile)
+            if built is not None and service.image:
+                by_image[image_key(service.image)] = built
     project._by_image = by_image

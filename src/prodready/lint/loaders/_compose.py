@@ -6,13 +6,14 @@ finding about ``DATABASE_URL`` points at the place that sets it.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from prodready.lint._model import Location
-from prodready.lint.loaders._yaml import YamlError, YList, YMap, load_all, loc
+from prodready.lint.loaders._yaml import YamlError, YMap, load_all, loc
 
 __all__ = ["ComposeFile", "ComposeService", "EnvValue", "load_compose", "read_env_file"]
 
@@ -174,6 +175,26 @@ class _Loader:
         own = {k: v for k, v in node.items() if k != "extends"}
         return dict(_merge(base, own))
 
+    def service_env(
+        self, path: Path, name: str, dotenv: dict[str, EnvValue], seen: frozenset[tuple[Path, str]]
+    ) -> dict[str, EnvValue]:
+        """``environment`` through the ``extends`` chain, each value located where it is set."""
+        services = self.doc(path).get("services")
+        node = services.get(name) if isinstance(services, dict) else None
+        if not isinstance(node, dict):
+            return {}
+        env: dict[str, EnvValue] = {}
+        ext = node.get("extends")
+        if isinstance(ext, dict | str) and (path, name) not in seen:
+            base_name = ext if isinstance(ext, str) else str(ext.get("service", ""))
+            base_path = path
+            if isinstance(ext, dict) and ext.get("file"):
+                base_path = (path.parent / str(ext["file"])).resolve()
+            with contextlib.suppress(OSError, YamlError):
+                env.update(self.service_env(base_path, base_name, dotenv, seen | {(path, name)}))
+        env.update(_env_of(node, self.name(path), dotenv))
+        return env
+
 
 def override_for(path: Path) -> Path | None:
     """``compose.override.yaml`` (or ``docker-compose.override.yml``…) next to ``path``."""
@@ -217,7 +238,7 @@ def load_compose(path: Path, shown: dict[Path, str]) -> ComposeFile:
             if file:
                 target = (path.parent / str(file)).resolve()
                 env.update(read_env_file(target, loader.name(target)))
-        env.update(_env_of(config, loader.name(path.resolve()), dotenv))
+        env.update(loader.service_env(path.resolve(), name, dotenv, frozenset()))
         if override_doc is not None:
             extra = override_doc.get("services")
             over = extra.get(name) if isinstance(extra, dict) else None

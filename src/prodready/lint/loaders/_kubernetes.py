@@ -51,19 +51,39 @@ class K8sObject:
     fallback: Location | None = None
 
     def at(self, *keys: Any) -> Location:
-        """Location of ``doc[keys…]``; for a rendered object, of the source that declares it."""
-        node = self.source if self.source is not None else self.doc
+        """Location of ``doc[keys…]``; for a rendered object, of the source that declares it.
+
+        List items are matched by their ``name`` when they have one, since kustomize patches may
+        insert items and shift indexes.
+        """
         if self.source is None and self.fallback is not None:
             return self.fallback
+        node: YMap = self.source if self.source is not None else self.doc
         current: Any = node
+        rendered: Any = self.doc
         line = node.line
         for key in keys:
             if isinstance(current, YMap) and key in current:
                 line = current.line_of(key)
                 current = current[key]
-            elif isinstance(current, YList) and isinstance(key, int) and key < len(current):
-                line = current.line_of(key)
-                current = current[key]
+                rendered = rendered.get(key) if isinstance(rendered, dict) else None
+            elif isinstance(current, YList) and isinstance(key, int):
+                item = rendered[key] if isinstance(rendered, list) and key < len(rendered) else None
+                index = key
+                if isinstance(item, dict) and "name" in item:
+                    index = next(
+                        (
+                            i
+                            for i, c in enumerate(current)
+                            if isinstance(c, dict) and c.get("name") == item["name"]
+                        ),
+                        -1,
+                    )
+                if not 0 <= index < len(current):
+                    break
+                line = current.line_of(index)
+                current = current[index]
+                rendered = item
             else:
                 break
         return Location(node.path, line)
@@ -201,9 +221,9 @@ def workload_of(obj: K8sObject) -> Workload | None:
     """The pod template of ``obj``, or ``None`` when ``obj`` has none."""
     spec = obj.spec
     if obj.kind == "Pod":
-        keys: tuple[Any, ...] = ()
-        pod_spec, labels = spec, obj.labels
-        return Workload(obj, keys, pod_spec, labels)
+        return Workload(obj, (), spec, obj.labels)
+    template: Any
+    keys: tuple[Any, ...]
     if obj.kind == "CronJob":
         job = spec.get("jobTemplate")
         job_spec = job.get("spec") if isinstance(job, dict) else None

@@ -42,11 +42,36 @@ def _number(table: dict[str, Any], *keys: str) -> float | None:
     return float(current) if isinstance(current, int | float) else None
 
 
-def find_spec(directory: Path, shown: str) -> SpecInfo | None:
-    """The spec in ``directory/pyproject.toml``; ``None`` when absent or unreadable.
+def _from_model(table: dict[str, Any], path: Path, shown: str) -> SpecInfo | None:
+    """Validate with :mod:`prodready.spec` (imported lazily); ``None`` if it is unavailable or
+    the table is invalid (``prodready spec`` reports that, with its own message)."""
+    try:
+        from prodready.errors import ProdreadyError
+        from prodready.spec import parse_spec
+    except ImportError:
+        return None
+    try:
+        spec = parse_spec({k: v for k, v in table.items() if k != "check"}, path=path)
+    except ProdreadyError:
+        return None
+    probes = spec.probes
+    return SpecInfo(
+        path=shown,
+        port=spec.port,
+        graceful_timeout_s=spec.server.graceful_timeout_s + _contract.DRAIN_DELAY_S,
+        dependency_paths=_contract.DEPENDENCY_PATHS | {probes.readiness, probes.startup},
+        routes=frozenset(
+            {*_contract.DEPENDENCY_PATHS, *_contract.DEPENDENCY_FREE_PATHS, spec.metrics_path}
+            | {probes.liveness, probes.readiness, probes.startup}
+        ),
+    )
 
-    An unreadable or invalid spec is the spec loader's business (``prodready spec``); the checker
-    then behaves as for a repository without one.
+
+def find_spec(directory: Path, shown: str) -> SpecInfo | None:
+    """The spec in ``directory/pyproject.toml``; ``None`` when there is none.
+
+    A spec the model rejects still says "this is a prodready service", so the contract defaults
+    apply; its errors are the spec command's business, not the checker's.
     """
     pyproject = directory / "pyproject.toml"
     try:
@@ -57,10 +82,8 @@ def find_spec(directory: Path, shown: str) -> SpecInfo | None:
     table = tool.get("prodready") if isinstance(tool, dict) else None
     if not isinstance(table, dict) or not any(k != "check" for k in table):
         return None
+    modelled = _from_model(table, pyproject, shown)
+    if modelled is not None:
+        return modelled
     port = _number(table, "port")
-    timeout = _number(table, "health", "check_timeout")
-    return SpecInfo(
-        path=shown,
-        port=int(port) if port else _contract.DEFAULT_PORT,
-        check_timeout_s=timeout if timeout else _contract.CHECK_TIMEOUT_S,
-    )
+    return SpecInfo(path=shown, port=int(port) if port else _contract.DEFAULT_PORT)

@@ -6,7 +6,10 @@ import re
 
 from prodready.lint.loaders import Dockerfile
 
-_UID = re.compile(r"(?:useradd|adduser)\b[^\n&;|]*?(?:-u|--uid)[ =]?(\d+)[^\n&;|]*?\s([a-z_][\w-]*)\s*(?:$|[&;|\n])")
+_UID = re.compile(
+    r"(?:useradd|adduser)\b[^\n&;|]*?(?:-u|--uid)[ =]?(\d+)"
+    r"[^\n&;|]*?\s([a-z_][\w-]*)\s*(?:$|[&;|\n])"
+)
 
 
 def image_user(dockerfile: Dockerfile) -> tuple[str, int | None, int] | None:

@@ -8,13 +8,39 @@ from typing import Any
 from prodready import _contract
 from prodready.lint.loaders import Container, Project
 
-__all__ = ["KINDS", "dependency_paths", "handler", "probes"]
+__all__ = ["KINDS", "LIVENESS_NAMES", "dependency_paths", "handler", "probes"]
 
 KINDS = ("livenessProbe", "readinessProbe", "startupProbe")
 # Paths whose names say "readiness": they check dependencies in every framework we know.
 _READINESS_NAMES = frozenset(
-    {"/ready", "/readyz", "/readiness", "/health/ready", "/health/readiness", "/healthz/ready",
-     "/health/components", "/status/ready", "/api/health/ready"}
+    {
+        "/ready",
+        "/readyz",
+        "/readiness",
+        "/health/ready",
+        "/health/readiness",
+        "/healthz/ready",
+        "/health/components",
+        "/status/ready",
+        "/api/health/ready",
+    }
+)
+
+
+# Paths whose names say "liveness": conventionally dependency-free.
+LIVENESS_NAMES = frozenset(
+    {
+        "/healthz",
+        "/_healthz",
+        "/livez",
+        "/health/live",
+        "/health/liveness",
+        "/ping",
+        "/alive",
+        "/live",
+        "/liveness",
+        "/healthz/live",
+    }
 )
 
 
@@ -27,7 +53,8 @@ def dependency_paths(project: Project) -> frozenset[str]:
 
 
 def handler(probe: dict[str, Any]) -> tuple[str, Any, Any] | None:
-    """``("http", path, port)``, ``("tcp", None, port)``, ``("grpc", service, port)`` or ``("exec", cmd, None)``."""
+    """What a probe calls: ``("http", path, port)``, ``("tcp", None, port)``,
+    ``("grpc", service, port)`` or ``("exec", command, None)``."""
     if isinstance(probe.get("httpGet"), dict):
         get = probe["httpGet"]
         return "http", str(get.get("path", "/")).split("?", 1)[0], get.get("port")

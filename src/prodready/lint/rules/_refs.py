@@ -35,16 +35,36 @@ def references(project: Project) -> Iterator[tuple[K8sGroup, Ref]]:
                 for key, kind in (("configMapKeyRef", "ConfigMap"), ("secretKeyRef", "Secret")):
                     ref = source.get(key)
                     if isinstance(ref, dict) and ref.get("name"):
-                        yield group, Ref(kind, str(ref["name"]), str(ref.get("key", "")) or None,
-                                         ref.get("optional") is True, ns, c.at("env", i), who)
+                        yield (
+                            group,
+                            Ref(
+                                kind,
+                                str(ref["name"]),
+                                str(ref.get("key", "")) or None,
+                                ref.get("optional") is True,
+                                ns,
+                                c.at("env", i),
+                                who,
+                            ),
+                        )
             for i, src in enumerate(c.get("envFrom") or []):
                 if not isinstance(src, dict):
                     continue
                 for key, kind in (("configMapRef", "ConfigMap"), ("secretRef", "Secret")):
                     ref = src.get(key)
                     if isinstance(ref, dict) and ref.get("name"):
-                        yield group, Ref(kind, str(ref["name"]), None, ref.get("optional") is True,
-                                         ns, c.at("envFrom", i), who)
+                        yield (
+                            group,
+                            Ref(
+                                kind,
+                                str(ref["name"]),
+                                None,
+                                ref.get("optional") is True,
+                                ns,
+                                c.at("envFrom", i),
+                                who,
+                            ),
+                        )
         volumes = workload.pod_spec.get("volumes") or []
         for i, vol in enumerate(volumes):
             if not isinstance(vol, dict):
@@ -57,12 +77,20 @@ def references(project: Project) -> Iterator[tuple[K8sGroup, Ref]]:
             if isinstance(projected, dict):
                 for s in projected.get("sources") or []:
                     if isinstance(s, dict):
-                        sources += [(s.get("configMap"), "ConfigMap", "name"), (s.get("secret"), "Secret", "name")]
+                        sources += [
+                            (s.get("configMap"), "ConfigMap", "name"),
+                            (s.get("secret"), "Secret", "name"),
+                        ]
             for spec, kind, field in sources:
                 if isinstance(spec, dict) and spec.get(field):
                     optional = spec.get("optional") is True
-                    items = [it.get("key") for it in spec.get("items") or [] if isinstance(it, dict)]
+                    items = [
+                        it.get("key") for it in spec.get("items") or [] if isinstance(it, dict)
+                    ]
                     yield group, Ref(kind, str(spec[field]), None, optional, ns, where, who)
-                    for key in items:
-                        if key:
-                            yield group, Ref(kind, str(spec[field]), str(key), optional, ns, where, who)
+                    for item in items:
+                        if item:
+                            yield (
+                                group,
+                                Ref(kind, str(spec[field]), str(item), optional, ns, where, who),
+                            )

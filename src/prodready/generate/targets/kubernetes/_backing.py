@@ -15,13 +15,22 @@ from ._workloads import checkov_skips, secret_name
 from ._yaml import Manifest
 
 _REF = re.compile(r"\$\{([A-Z_][A-Z0-9_]*)\}")
+# Server health commands start a client (a JVM for Kafka and Neo4j): give them time.
+PROBE_PERIOD_S = 10
+PROBE_TIMEOUT_S = 10
 DEV_ONLY = "dev-only backing server from its official image"
-SKIPS = checkov_skips(
-    ("CKV_K8S_43", f"{DEV_ONLY}; pinned by tag in the catalogue"),
-    ("CKV_K8S_40", f"{DEV_ONLY}; runs as the image's own non-root UID, which is below 10000"),
-    ("CKV_K8S_22", f"{DEV_ONLY}; it writes its config and run files outside the data volume"),
-    ("CKV_K8S_35", f"{DEV_ONLY}; the image reads its password from the environment"),
-)
+
+
+def skips(dep: Dependency) -> dict[str, str]:
+    """The checkov exceptions a dev backing server needs, each with its reason."""
+    pairs = [
+        ("CKV_K8S_43", f"{DEV_ONLY}; pinned by tag in the catalogue"),
+        ("CKV_K8S_40", f"{DEV_ONLY}; runs as the image's own non-root UID, below 10000"),
+        ("CKV_K8S_22", f"{DEV_ONLY}; it writes config and run files outside its data volume"),
+    ]
+    if any(_REF.search(value) for _, value in dep.server_env):
+        pairs.append(("CKV_K8S_35", f"{DEV_ONLY}; the image reads its password from the env"))
+    return checkov_skips(*pairs)
 
 
 def kubernetes_refs(value: str) -> str:
@@ -53,16 +62,16 @@ def env_list(plan: Plan, values: tuple[tuple[str, str], ...]) -> list[Manifest]:
             continue
         plain.append({"name": key, "value": kubernetes_refs(value)})
     needed = [
-        name
-        for _, value in values
-        if _REF.fullmatch(value) is None
-        for name in _REF.findall(value)
+        name for _, value in values if _REF.fullmatch(value) is None for name in _REF.findall(value)
     ]
     extra: list[Manifest] = []
     for name in dict.fromkeys(needed):
         if name not in declared:
             extra.append(
-                {"name": name, "valueFrom": {"secretKeyRef": {"name": secret_name(plan), "key": name}}}
+                {
+                    "name": name,
+                    "valueFrom": {"secretKeyRef": {"name": secret_name(plan), "key": name}},
+                }
             )
             declared.append(name)
     return direct + extra + plain
@@ -89,7 +98,9 @@ def service(plan: Plan, dep: Dependency) -> Manifest:
         "spec": {
             "type": "ClusterIP",
             "selector": selector(plan, dep),
-            "ports": [{"name": dep.kind, "port": dep.port, "targetPort": dep.port, "protocol": "TCP"}],
+            "ports": [
+                {"name": dep.kind, "port": dep.port, "targetPort": dep.port, "protocol": "TCP"}
+            ],
         },
     }
 
@@ -98,8 +109,8 @@ def statefulset(plan: Plan, dep: Dependency) -> Manifest:
     """One replica of the catalogue's server, its data on a PVC, probed by its health command."""
     probe: Manifest = {
         "exec": {"command": list(dep.health_command)},
-        "periodSeconds": 10,
-        "timeoutSeconds": 5,
+        "periodSeconds": PROBE_PERIOD_S,
+        "timeoutSeconds": PROBE_TIMEOUT_S,
         "failureThreshold": 3,
     }
     container: Manifest = {
@@ -120,8 +131,15 @@ def statefulset(plan: Plan, dep: Dependency) -> Manifest:
         "periodSeconds": 5,
         "failureThreshold": max(1, dep.start_period_s // 5) * 3,
     }
-    container["livenessProbe"] = probe
-    container["readinessProbe"] = dict(probe)
+    # liveness only asks "is the server listening?"; readiness runs the real health command, so
+    # a slow query makes the pod unready instead of restarting it
+    container["livenessProbe"] = {
+        "tcpSocket": {"port": dep.port},
+        "periodSeconds": PROBE_PERIOD_S,
+        "timeoutSeconds": PROBE_TIMEOUT_S,
+        "failureThreshold": 3,
+    }
+    container["readinessProbe"] = probe
     container["securityContext"] = pod.container_security_context(
         dep.run_as_user, dep.run_as_user, read_only_root=False
     )
@@ -158,7 +176,7 @@ def statefulset(plan: Plan, dep: Dependency) -> Manifest:
             "name": dep.name,
             "namespace": plan.namespace,
             "labels": _labels(plan, dep),
-            "annotations": dict(SKIPS),
+            "annotations": skips(dep),
         },
         "spec": spec,
     }

@@ -11,7 +11,7 @@ from ._plan import Plan
 from ._workloads import config_name, secret_name
 from ._yaml import Manifest
 
-SECRET_TEMPLATE_HEADER = (
+TEMPLATE_HEADER = (
     "# Template only: not part of any kustomization. Copy it outside the repository, fill in the\n"
     "# values, and apply it; or create the Secret with `kubectl create secret generic`.\n"
 )
@@ -36,7 +36,7 @@ def secret_template(plan: Plan) -> Manifest:
         "kind": "Secret",
         "metadata": pod.metadata(plan, secret_name(plan), "config"),
         "type": "Opaque",
-        "stringData": {name: "" for name in plan.secrets},
+        "stringData": dict.fromkeys(plan.secrets, ""),
     }
 
 

@@ -7,10 +7,9 @@ it points the app at (in-cluster pods in dev, the external endpoints' ports in p
 
 from __future__ import annotations
 
-
 from . import _backing as backing
 from . import _pod as pod
-from ._plan import Dependency, Plan
+from ._plan import Dependency, Ingress, Plan
 from ._yaml import Manifest
 
 NAME_LABEL = "kubernetes.io/metadata.name"
@@ -42,14 +41,18 @@ def headless_service(plan: Plan) -> Manifest:
     return manifest
 
 
-def ingress(plan: Plan, host: str) -> Manifest:
-    """Ingress for ``host`` with TLS (cert-manager fills the Secret) unless TLS is off."""
+def ingress(plan: Plan, settings: Ingress, host: str) -> Manifest:
+    """Ingress for ``host`` to the web Service, with TLS unless the spec turns it off.
+
+    The TLS Secret ``<app>-tls`` is filled by cert-manager or by hand; the nginx annotations carry
+    the spec's body-size and per-client rate limits.
+    """
     annotations = {
-        "nginx.ingress.kubernetes.io/proxy-body-size": plan.ingress_max_body,
-        "nginx.ingress.kubernetes.io/limit-rps": str(plan.ingress_rate_limit),
+        "nginx.ingress.kubernetes.io/proxy-body-size": settings.max_body_size,
+        "nginx.ingress.kubernetes.io/limit-rps": str(settings.rate_limit_rps),
     }
     spec: Manifest = {"ingressClassName": plan.ingress_class}
-    if plan.ingress_tls:
+    if settings.tls:
         annotations["nginx.ingress.kubernetes.io/ssl-redirect"] = "true"
         spec["tls"] = [{"hosts": [host], "secretName": f"{plan.app}-tls"}]
     spec["rules"] = [
@@ -58,7 +61,7 @@ def ingress(plan: Plan, host: str) -> Manifest:
             "http": {
                 "paths": [
                     {
-                        "path": plan.ingress_path,
+                        "path": settings.path,
                         "pathType": "Prefix",
                         "backend": {"service": {"name": plan.app, "port": {"name": "http"}}},
                     }

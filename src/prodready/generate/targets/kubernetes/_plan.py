@@ -129,7 +129,7 @@ class Plan:
     gid: int
     home: str
     cache_dir: str
-    cache_writable: bool
+    cache_baked: bool
     probes: Probes
     metrics_path: str
     graceful_timeout_s: int

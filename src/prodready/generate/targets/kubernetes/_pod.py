@@ -21,6 +21,7 @@ READINESS_FAILURE_THRESHOLD = 3
 LIVENESS_FAILURE_THRESHOLD = 3
 TMP_SIZE = "256Mi"
 CACHE_SIZE = "1Gi"
+HOME_SIZE = "256Mi"
 MULTIPROC_SIZE = "64Mi"
 # Seconds between the end of the graceful timeout and SIGKILL: room for atexit handlers.
 GRACE_MARGIN_S = 5
@@ -124,7 +125,10 @@ def http_probes(plan: Plan, port: str) -> Manifest:
     probes = plan.probes
     return {
         "startupProbe": http_probe(
-            plan, probes.startup, port, period=probes.period_s,
+            plan,
+            probes.startup,
+            port,
+            period=probes.period_s,
             failures=probes.startup_failure_threshold,
         ),
         "livenessProbe": http_probe(
@@ -152,10 +156,13 @@ def resources(process: Process) -> Manifest:
 def scratch_volumes(plan: Plan) -> tuple[list[Manifest], list[Manifest]]:
     """emptyDir volumes and mounts a read-only root filesystem needs.
 
-    ``/tmp`` and the Prometheus multiprocess directory always. ``$XDG_CACHE_HOME`` only when the
-    image bakes nothing into it: an emptyDir there would hide baked model files and make the app
-    download them again at start-up (the seed-004 Whisper lesson); baked caches stay read-only.
+    ``/tmp``, the Prometheus multiprocess directory, ``$HOME`` and ``$XDG_CACHE_HOME`` (nested in
+    HOME): libraries write config and caches there at run time. When the image bakes files into
+    the cache (models), :func:`seed_cache_container` copies them into the cache volume before the
+    app starts, so the cache is writable *and* holds the baked files; the volume then has no size
+    limit, since only the spec's build knows how large they are.
     """
+    cache: Manifest = {} if plan.cache_baked else {"sizeLimit": CACHE_SIZE}
     entries: list[tuple[str, str, Manifest]] = [
         ("tmp", "/tmp", {"sizeLimit": TMP_SIZE}),  # noqa: S108 - an emptyDir, not the host's /tmp
         (
@@ -163,12 +170,34 @@ def scratch_volumes(plan: Plan) -> tuple[list[Manifest], list[Manifest]]:
             contract.PROMETHEUS_MULTIPROC_DIR,
             {"medium": "Memory", "sizeLimit": MULTIPROC_SIZE},
         ),
+        ("home", plan.home, {"sizeLimit": HOME_SIZE}),
+        ("cache", plan.cache_dir, cache),
     ]
-    if plan.cache_writable:
-        entries.append(("cache", plan.cache_dir, {"sizeLimit": CACHE_SIZE}))
     volumes = [{"name": name, "emptyDir": spec} for name, _, spec in entries]
     mounts = [{"name": name, "mountPath": path} for name, path, _ in entries]
     return volumes, mounts
+
+
+SEED_MOUNT = "/seed"
+SEED_SCRIPT = "import shutil, sys; shutil.copytree(sys.argv[1], sys.argv[2], dirs_exist_ok=True)"
+
+
+def seed_cache_container(plan: Plan, image: str, resources_: Manifest) -> Manifest:
+    """An init container that copies the image's baked cache into the cache volume.
+
+    It mounts the volume elsewhere (``/seed``), so it still sees the files the image baked at
+    ``$XDG_CACHE_HOME``. This is the seed-004 fix made structural: models are built into the image,
+    never downloaded at start-up, and the cache stays writable under a read-only root.
+    """
+    return {
+        "name": "seed-cache",
+        "image": image,
+        "imagePullPolicy": "Always",
+        "command": ["python", "-c", SEED_SCRIPT, plan.cache_dir, SEED_MOUNT],
+        "resources": resources_,
+        "securityContext": container_security_context(plan.uid, plan.gid),
+        "volumeMounts": [{"name": "cache", "mountPath": SEED_MOUNT}],
+    }
 
 
 def base_env(plan: Plan) -> list[Manifest]:

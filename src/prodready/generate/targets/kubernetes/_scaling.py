@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from . import _pod as pod
-from ._plan import Autoscaling, Plan
+from ._plan import Autoscaling, Plan, Process
 from ._yaml import Manifest
 
 
@@ -47,18 +47,17 @@ def hpa(plan: Plan, scaling: Autoscaling) -> Manifest:
     }
 
 
-def pdb(plan: Plan) -> Manifest:
-    """At most one web pod down by voluntary disruption (drains, upgrades).
+def pdb(plan: Plan, process: Process) -> Manifest:
+    """At most one pod of ``process`` down by voluntary disruption (drains, upgrades).
 
     Only generated when at least two pods run: a PDB over a single pod blocks every node drain.
     ``AlwaysAllow`` lets a drain evict pods that are not ready anyway.
     """
-    web = plan.web
-    part = pod.component(web)
+    part = pod.component(process)
     return {
         "apiVersion": "policy/v1",
         "kind": "PodDisruptionBudget",
-        "metadata": pod.metadata(plan, plan.app, part),
+        "metadata": pod.metadata(plan, pod.workload_name(plan, process), part),
         "spec": {
             "maxUnavailable": 1,
             "unhealthyPodEvictionPolicy": "AlwaysAllow",

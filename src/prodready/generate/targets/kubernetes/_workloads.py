@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from prodready import _contract as contract
-
 from . import _pod as pod
 from ._plan import Plan, Process
 from ._yaml import Manifest
 
 CONFIG_NAME_SUFFIX = "-config"
-SECRET_NAME_SUFFIX = "-secrets"
 # The migration Job is deleted this long after it finished, so the next release can create it again.
 JOB_TTL_S = 3600
 JOB_DEADLINE_S = 900
@@ -26,7 +23,7 @@ def config_name(plan: Plan) -> str:
 
 def secret_name(plan: Plan) -> str:
     """The Secret created out of band (or by the ExternalSecret); never written with values."""
-    return f"{plan.app}{SECRET_NAME_SUFFIX}"
+    return f"{plan.app}-secrets"
 
 
 def checkov_skips(*pairs: tuple[str, str]) -> dict[str, str]:
@@ -40,15 +37,16 @@ SECRETS_AS_ENV_REASON = (
     "the app reads settings from its environment (12-factor); values come from the Secret by key"
 )
 NO_HTTP_REASON = "a queue worker serves no HTTP; Kubernetes restarts it when its process exits"
-APP_SKIPS = checkov_skips(
-    ("CKV_K8S_43", CHECKOV_DIGEST_REASON), ("CKV_K8S_35", SECRETS_AS_ENV_REASON)
-)
-WORKER_SKIPS = checkov_skips(
-    ("CKV_K8S_43", CHECKOV_DIGEST_REASON),
-    ("CKV_K8S_35", SECRETS_AS_ENV_REASON),
-    ("CKV_K8S_8", NO_HTTP_REASON),
-    ("CKV_K8S_9", NO_HTTP_REASON),
-)
+
+
+def app_skips(plan: Plan, process: Process | None) -> dict[str, str]:
+    """The checkov exceptions an app workload needs, and only those (each with its reason)."""
+    pairs = [("CKV_K8S_43", CHECKOV_DIGEST_REASON)]
+    if plan.app_secrets:
+        pairs.append(("CKV_K8S_35", SECRETS_AS_ENV_REASON))
+    if process is not None and not process.http:
+        pairs += [("CKV_K8S_8", NO_HTTP_REASON), ("CKV_K8S_9", NO_HTTP_REASON)]
+    return checkov_skips(*pairs)
 
 
 CONTAINER = "app"
@@ -81,6 +79,10 @@ def app_container(plan: Plan, process: Process, *, command: tuple[str, ...] | No
 
 
 WAIT_CONTAINER = "wait-for-dependencies"
+INIT_RESOURCES: Manifest = {
+    "requests": {"cpu": "50m", "memory": "64Mi"},
+    "limits": {"cpu": "500m", "memory": "128Mi"},
+}
 # Connect to every host:port given as an argument, retrying until each accepts or 5 minutes pass.
 WAIT_SCRIPT = """\
 import socket, sys, time
@@ -110,10 +112,7 @@ def wait_for_dependencies(plan: Plan) -> Manifest:
         "imagePullPolicy": "Always",
         "command": ["python", "-c", WAIT_SCRIPT],
         "args": [],
-        "resources": {
-            "requests": {"cpu": "10m", "memory": "32Mi"},
-            "limits": {"cpu": "100m", "memory": "64Mi"},
-        },
+        "resources": INIT_RESOURCES,
         "securityContext": pod.container_security_context(plan.uid, plan.gid),
     }
 
@@ -127,8 +126,14 @@ def pod_spec(plan: Plan, process: Process, *, containers: list[Manifest]) -> Man
         "enableServiceLinks": False,
         "securityContext": pod.pod_security_context(plan.uid, plan.gid),
     }
+    init: list[Manifest] = []
+    # wait-for first: the overlays patch its arguments at index 0
     if plan.wait_for_dependencies and plan.dependencies:
-        spec["initContainers"] = [wait_for_dependencies(plan)]
+        init.append(wait_for_dependencies(plan))
+    if plan.cache_baked:
+        init.append(pod.seed_cache_container(plan, plan.image, INIT_RESOURCES))
+    if init:
+        spec["initContainers"] = init
     spec["containers"] = containers
     spec["volumes"] = volumes
     return spec
@@ -182,15 +187,15 @@ def deployment(plan: Plan, process: Process) -> Manifest:
             "prometheus.io/port": str(plan.port),
             "prometheus.io/path": plan.metrics_path,
         }
-    skips = APP_SKIPS if process.http else WORKER_SKIPS
     return {
         "apiVersion": "apps/v1",
         "kind": "Deployment",
         "metadata": pod.metadata(
-            plan, pod.workload_name(plan, process), part, annotations=dict(skips)
+            plan, pod.workload_name(plan, process), part, annotations=app_skips(plan, process)
         ),
         "spec": {
-            "replicas": process.replicas,
+            # one pod per process in the base and dev; the prod overlay sets the real count
+            "replicas": 1,
             "revisionHistoryLimit": 5,
             "selector": {"matchLabels": selector},
             "strategy": {
@@ -254,7 +259,7 @@ def migration_job(plan: Plan, command: tuple[str, ...]) -> Manifest:
     spec = pod_spec(plan, migrate, containers=[container])
     spec["restartPolicy"] = "Never"
     annotations = {
-        **APP_SKIPS,
+        **app_skips(plan, None),
         "argocd.argoproj.io/hook": "PreSync",
         "argocd.argoproj.io/hook-delete-policy": "BeforeHookCreation",
     }

@@ -9,6 +9,6 @@ from prodready.generate._render import dump_yaml
 Manifest = dict[str, Any]
 
 
-def dump(*documents: Manifest) -> str:
+def dump(*documents: object) -> str:
     """One or more YAML documents, separated by ``---``."""
     return "---\n".join(dump_yaml(document) for document in documents)

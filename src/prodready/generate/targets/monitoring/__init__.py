@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 
 from prodready.generate._model import Target
+from prodready.generate.targets.monitoring._compose import compose_services, compose_volumes
 from prodready.generate.targets.monitoring._grafana import dashboard, dashboard_provider, datasource
 from prodready.generate.targets.monitoring._kubernetes import (
     kustomization,
@@ -32,7 +33,18 @@ from prodready.generate.targets.monitoring._rules import Alert, alerts, app_rule
 from prodready.generate.targets.monitoring._yaml import dump
 from prodready.spec import ServiceSpec
 
-__all__ = ["ROOT", "TARGET", "Alert", "MonitoringPlan", "alerts", "plan_from_spec", "render"]
+__all__ = [
+    "ROOT",
+    "TARGET",
+    "Alert",
+    "MonitoringPlan",
+    "alerts",
+    "compose_services",
+    "compose_volumes",
+    "plan_from_spec",
+    "render",
+    "render_plan",
+]
 
 ROOT = "deploy/monitoring"
 

@@ -194,7 +194,8 @@ def _sections(plan: MonitoringPlan) -> list[tuple[str, list[dict[str, Any]]]]:
             "Unhandled exceptions per second (each also counted as a 500).",
             [
                 _target(
-                    f"sum by (exception) (rate({m.HTTP_REQUEST_EXCEPTIONS_TOTAL}{{{job}}}[{_RATE}]))",
+                    "sum by (exception) "
+                    f"(rate({m.HTTP_REQUEST_EXCEPTIONS_TOTAL}{{{job}}}[{_RATE}]))",
                     "{{exception}}",
                 )
             ],
@@ -338,7 +339,10 @@ def dashboard(plan: MonitoringPlan) -> dict[str, Any]:
                     "label": "Service",
                     "type": "query",
                     "datasource": _DS,
-                    "query": {"query": f"label_values({m.HTTP_REQUESTS_TOTAL}, job)", "refId": "job"},
+                    "query": {
+                        "query": f"label_values({m.HTTP_REQUESTS_TOTAL}, job)",
+                        "refId": "job",
+                    },
                     "definition": f"label_values({m.HTTP_REQUESTS_TOTAL}, job)",
                     "current": {"text": plan.service, "value": plan.service},
                     "refresh": 1,

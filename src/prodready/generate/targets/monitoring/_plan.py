@@ -10,10 +10,12 @@ from dataclasses import dataclass, field
 
 from prodready import _contract as contract
 from prodready.catalog import Catalog, default_catalog
+from prodready.generate.targets.kubernetes._workloads import CONTAINER as K8S_CONTAINER
 from prodready.metrics._http import DEFAULT_BUCKETS
 from prodready.spec import ServiceSpec
 
 __all__ = [
+    "COMPOSE_APP_SERVICE",
     "DEPENDENCY_UNHEALTHY_FOR",
     "MonitoringPlan",
     "ScrapeTarget",
@@ -24,6 +26,8 @@ __all__ = [
 
 # A dependency must be UNHEALTHY this long before anyone is paged: one failed refresh is noise.
 DEPENDENCY_UNHEALTHY_FOR = "5m"
+# The compose service the compose target gives the app (its DNS name on the compose networks).
+COMPOSE_APP_SERVICE = "app"
 # Prometheus scrapes every target this often; dashboards' rate windows follow it.
 SCRAPE_INTERVAL = "15s"
 
@@ -61,13 +65,15 @@ class ScrapeTarget:
 class MonitoringPlan:
     """Everything the monitoring target renders from.
 
-    ``service`` is the scrape job of the app, the compose service name and the Kubernetes
-    Service/namespace name at once, so alert rules written for one place work in the other.
+    ``service`` is the scrape job of the app and the Kubernetes Service/namespace name, so alert
+    rules written for compose work unchanged under the Prometheus Operator; ``app_host`` is the
+    app's compose service (DNS name).
     ``unscraped_routes`` are the probe and metrics paths: they are left out of the SLIs, or a
     dependency outage (readiness answering 503) would count as user-facing errors.
     """
 
     service: str
+    app_host: str
     port: int
     metrics_path: str
     namespace: str
@@ -108,10 +114,12 @@ def plan_from_spec(spec: ServiceSpec, *, catalog: Catalog | None = None) -> Moni
     }
     return MonitoringPlan(
         service=spec.name,
+        app_host=COMPOSE_APP_SERVICE,
         port=spec.port,
         metrics_path=spec.metrics_path,
         namespace=spec.name,
-        containers=("web", *sorted(spec.processes)),
+        # Every Deployment of the Kubernetes target names its container the same.
+        containers=(K8S_CONTAINER,),
         unscraped_routes=tuple(sorted(routes)),
         exporters=tuple(exporters),
         unmonitored=tuple(unmonitored),

@@ -24,7 +24,12 @@ def prometheus_config(plan: MonitoringPlan) -> dict[str, Any]:
             "job_name": plan.service,
             "metrics_path": plan.metrics_path,
             "dns_sd_configs": [
-                {"names": [plan.service], "type": "A", "port": plan.port, "refresh_interval": "30s"}
+                {
+                    "names": [plan.app_host],
+                    "type": "A",
+                    "port": plan.port,
+                    "refresh_interval": "30s",
+                }
             ],
         }
     ]

@@ -14,19 +14,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from prometheus_client.utils import floatToGoString
-
+from prodready import _contract as contract
 from prodready.errors import SpecError
-from prodready.metrics import names as m
 from prodready.generate.targets.monitoring._plan import (
     DEPENDENCY_UNHEALTHY_FOR,
     MonitoringPlan,
 )
+from prodready.metrics import names as m
 
 __all__ = [
+    "BURN_WINDOWS",
     "Alert",
     "BurnWindow",
-    "BURN_WINDOWS",
     "alerts",
     "app_rule_groups",
     "kubernetes_rule_groups",
@@ -114,7 +113,8 @@ def _latency_bucket(plan: MonitoringPlan) -> str:
             expected="one of " + ", ".join(f"{b:g}" for b in plan.latency_buckets),
             hint="pick a bucket boundary: the SLI reads that bucket's counter directly",
         )
-    return floatToGoString(threshold)
+    # prometheus_client writes bucket bounds with repr() (its floatToGoString), e.g. "0.5", "1.0".
+    return repr(float(threshold))
 
 
 def _recording_rules(plan: MonitoringPlan) -> list[dict[str, Any]]:
@@ -143,7 +143,9 @@ def _recording_rules(plan: MonitoringPlan) -> list[dict[str, Any]]:
     return rules
 
 
-def _burn_expr(plan: MonitoringPlan, sli: Literal["errors", "slow"], budget: float, severity: str) -> str:
+def _burn_expr(
+    plan: MonitoringPlan, sli: Literal["errors", "slow"], budget: float, severity: str
+) -> str:
     clauses = []
     for window in BURN_WINDOWS:
         if window.severity != severity:
@@ -176,7 +178,7 @@ def alerts(plan: MonitoringPlan) -> tuple[Alert, ...]:
         + '"}'
     )
     logs = (
-        f"`docker compose logs --since 30m {service}` or "
+        f"`docker compose logs --since 30m {plan.app_host}` or "
         f"`kubectl -n {plan.namespace} logs deploy/{service} --since=30m`"
     )
     return (
@@ -189,12 +191,12 @@ def alerts(plan: MonitoringPlan) -> tuple[Alert, ...]:
             description=f"No {service} target answered {plan.metrics_path} for 2 minutes: "
             "the service is down or unreachable from Prometheus.",
             steps=(
-                f"Check the instances: `docker compose ps {service}` or "
+                f"Check the instances: `docker compose ps {plan.app_host}` or "
                 f"`kubectl -n {plan.namespace} get pods -l app.kubernetes.io/name={service}`.",
                 f"Read the last logs: {logs}.",
                 f"If pods restart in a loop, look for a failing start-up probe "
-                f"(`kubectl -n {plan.namespace} describe pod …`) or a settings error in the "
-                "first log lines.",
+                f'(`kubectl -n {plan.namespace} describe pod "$POD"`, POD from the alert\'s '
+                "`pod` label) or a settings error in the first log lines.",
                 "If the process runs but cannot be scraped, check the NetworkPolicy/compose "
                 f"network and that port {plan.port} serves {plan.metrics_path}.",
             ),
@@ -262,8 +264,9 @@ def alerts(plan: MonitoringPlan) -> tuple[Alert, ...]:
             description="The check {{ $labels.check }} has reported UNHEALTHY for "
             f"{DEPENDENCY_UNHEALTHY_FOR}; readiness fails, so instances leave the load balancer.",
             steps=(
-                f"See which check and why: `curl -s http://<instance>:{plan.port}"
-                "/health/components` (reason: timeout, exception, latency).",
+                'See which check and why: `curl -s "http://$INSTANCE'
+                f'{contract.COMPONENTS_PATH}"` with '
+                "INSTANCE from the alert's `instance` label (reason: timeout, exception, latency).",
                 "Check the dependency itself (its container/pod status and logs, its exporter "
                 "panel on the dashboard).",
                 "Restore the dependency; instances become ready again by themselves within "
@@ -297,11 +300,11 @@ def alerts(plan: MonitoringPlan) -> tuple[Alert, ...]:
             description="The container {{ $labels.container }} keeps restarting: it crashes, "
             "runs out of memory or fails its liveness probe.",
             steps=(
-                f"`kubectl -n {plan.namespace} describe pod <pod>`: the last state says "
-                "OOMKilled, Error or liveness failure.",
+                f'`kubectl -n {plan.namespace} describe pod "$POD"` (POD from the alert\'s `pod` '
+                "label): the last state says OOMKilled, Error or liveness failure.",
                 "OOMKilled: raise the memory limit or lower the workers in the spec, then "
                 "regenerate.",
-                f"`kubectl -n {plan.namespace} logs <pod> --previous` shows the crash.",
+                f'`kubectl -n {plan.namespace} logs "$POD" --previous` shows the crash.',
             ),
             scope="kubernetes",
         ),

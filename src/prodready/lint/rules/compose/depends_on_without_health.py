@@ -17,10 +17,15 @@ def _check(project: Project) -> Iterator[Hit]:
                 if condition in _OK:
                     continue
                 target = compose.services.get(name)
-                has_check = target is not None and isinstance(target.config.get("healthcheck"), dict) and not target.config["healthcheck"].get("disable")
+                has_check = (
+                    target is not None
+                    and isinstance(target.config.get("healthcheck"), dict)
+                    and not target.config["healthcheck"].get("disable")
+                )
                 advice = "" if has_check else f" ('{name}' has no healthcheck either)"
                 yield Hit(
-                    f"'{service.name}' starts as soon as '{name}' is started, not when it is ready{advice}",
+                    f"'{service.name}' starts as soon as '{name}' is started, not when it is "
+                    f"ready{advice}",
                     where,
                 )
 
@@ -35,6 +40,9 @@ RULE = Rule(
         "Without a health condition compose only waits for the container to start: the app races "
         "the database's startup and crashes or serves errors on the first requests."
     ),
-    fix="Give the dependency a healthcheck and write 'depends_on: {db: {condition: service_healthy}}'.",
+    fix=(
+        "Give the dependency a healthcheck and write 'depends_on: {db: {condition: "
+        "service_healthy}}'."
+    ),
     check=_check,
 )

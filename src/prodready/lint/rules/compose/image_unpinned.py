@@ -26,7 +26,10 @@ RULE = Rule(
     layer=Layer.COMPOSE,
     severity=Severity.WARNING,
     summary="A compose service pulls an image without a tag or with ':latest'.",
-    rationale="Each 'pull' may bring a new major version of the database or broker; the stack changes under you.",
+    rationale=(
+        "Each 'pull' may bring a new major version of the database or broker; the stack changes "
+        "under you."
+    ),
     fix="Pin the version the stack was tested with, e.g. 'postgres:16.4' (or a digest).",
     check=_check,
 )

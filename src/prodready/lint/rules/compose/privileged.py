@@ -15,7 +15,9 @@ def _check(project: Project) -> Iterator[Hit]:
     for compose in project.compose_files:
         for service in compose.services.values():
             if service.config.get("privileged") is True:
-                yield Hit(f"service '{service.name}' runs privileged", loc(service.node, "privileged"))
+                yield Hit(
+                    f"service '{service.name}' runs privileged", loc(service.node, "privileged")
+                )
             caps = {str(c).upper() for c in service.config.get("cap_add") or []}
             if caps & _DANGEROUS:
                 yield Hit(
@@ -30,7 +32,9 @@ RULE = Rule(
     layer=Layer.COMPOSE,
     severity=Severity.WARNING,
     summary="A compose service is privileged or adds ALL/SYS_ADMIN capabilities.",
-    rationale="A privileged container can take over the host; an application service never needs it.",
+    rationale=(
+        "A privileged container can take over the host; an application service never needs it."
+    ),
     fix="Remove 'privileged: true'; add only the specific capability the service needs.",
     check=_check,
 )

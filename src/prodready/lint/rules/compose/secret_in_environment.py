@@ -13,10 +13,16 @@ def _check(project: Project) -> Iterator[Hit]:
     for compose in project.compose_files:
         for service in compose.services.values():
             for name, env in service.env.items():
-                if env.location.path != compose.path and not env.location.path.endswith((".yml", ".yaml")):
+                if env.location.path != compose.path and not env.location.path.endswith(
+                    (".yml", ".yaml")
+                ):
                     continue  # env files are where secrets belong
-                if (is_secret_name(name) and looks_like_secret_value(env.value)) or credential_in_url(env.value):
-                    yield Hit(f"service '{service.name}': {name} is set to a literal secret", env.location)
+                if (
+                    is_secret_name(name) and looks_like_secret_value(env.value)
+                ) or credential_in_url(env.value):
+                    yield Hit(
+                        f"service '{service.name}': {name} is set to a literal secret", env.location
+                    )
 
 
 RULE = Rule(
@@ -25,7 +31,13 @@ RULE = Rule(
     layer=Layer.COMPOSE,
     severity=Severity.WARNING,
     summary="A compose file writes a password, token or credential URL in plain text.",
-    rationale="The compose file is committed and shared; the secret leaks with it and cannot be rotated per environment.",
-    fix="Reference it: 'DB_PASSWORD: ${DB_PASSWORD}' from an untracked .env, or use compose 'secrets:'.",
+    rationale=(
+        "The compose file is committed and shared; the secret leaks with it and cannot be rotated "
+        "per environment."
+    ),
+    fix=(
+        "Reference it: 'DB_PASSWORD: ${DB_PASSWORD}' from an untracked .env, or use compose "
+        "'secrets:'."
+    ),
     check=_check,
 )

@@ -72,7 +72,13 @@ RULE = Rule(
     layer=Layer.CROSSFILE,
     severity=Severity.WARNING,
     summary="An environment value names a host that no Service or compose service defines.",
-    rationale="DNS lookups for the name fail at run time: the app cannot reach its dependency, usually only after deploy.",
-    fix="Use the name of the Service / compose service (or add it), or set the host from configuration.",
+    rationale=(
+        "DNS lookups for the name fail at run time: the app cannot reach its dependency, usually "
+        "only after deploy."
+    ),
+    fix=(
+        "Use the name of the Service / compose service (or add it), or set the host from "
+        "configuration."
+    ),
     check=_check,
 )

@@ -51,7 +51,8 @@ def _check(project: Project) -> Iterator[Hit]:
         if grace <= needed:
             keys = (*container.workload.template_keys, "spec", "terminationGracePeriodSeconds")
             yield Hit(
-                f"container '{container.name}': the pod gets {grace}s to stop but needs {needed:g}s "
+                f"container '{container.name}': the pod gets {grace}s to stop but needs "
+                f"{needed:g}s "
                 f"({shutdown[1]} plus preStop): in-flight requests are killed by SIGKILL",
                 container.workload.obj.at(*keys),
             )
@@ -62,8 +63,17 @@ RULE = Rule(
     slug="grace-period-shorter-than-shutdown",
     layer=Layer.CROSSFILE,
     severity=Severity.WARNING,
-    summary="terminationGracePeriodSeconds (default 30) does not exceed preStop + the server's graceful timeout.",
-    rationale="The kubelet sends SIGKILL when the grace period ends: requests still being served are cut off on every rollout.",
-    fix="Set terminationGracePeriodSeconds above preStop sleep + graceful timeout (the generated manifests use 40 for 5 + 20).",
+    summary=(
+        "terminationGracePeriodSeconds (default 30) does not exceed preStop + the server's "
+        "graceful timeout."
+    ),
+    rationale=(
+        "The kubelet sends SIGKILL when the grace period ends: requests still being served are cut"
+        " off on every rollout."
+    ),
+    fix=(
+        "Set terminationGracePeriodSeconds above preStop sleep + graceful timeout (the generated "
+        "manifests use 40 for 5 + 20)."
+    ),
     check=_check,
 )

@@ -15,7 +15,10 @@ def utilization_resources(hpa: K8sObject) -> set[str]:
     if spec.get("targetCPUUtilizationPercentage") is not None:
         found.add("cpu")
     for metric in spec.get("metrics") or []:
-        if not isinstance(metric, dict) or metric.get("type") not in {"Resource", "ContainerResource"}:
+        if not isinstance(metric, dict) or metric.get("type") not in {
+            "Resource",
+            "ContainerResource",
+        }:
             continue
         res = metric.get("resource") or metric.get("containerResource") or {}
         target = res.get("target") or {}
@@ -35,10 +38,15 @@ def _check(project: Project) -> Iterator[Hit]:
             if workload is None:
                 continue
             for resource in sorted(utilization_resources(hpa)):
-                lacking = [c.name for c in workload.containers() if c.get("resources", "requests", resource) is None]
+                lacking = [
+                    c.name
+                    for c in workload.containers()
+                    if c.get("resources", "requests", resource) is None
+                ]
                 if lacking:
                     yield Hit(
-                        f"HPA '{hpa.name}' scales {target.kind} '{target.name}' on {resource} utilization, "
+                        f"HPA '{hpa.name}' scales {target.kind} '{target.name}' on {resource} "
+                        f"utilization, "
                         f"but container(s) {', '.join(lacking)} request no {resource}",
                         hpa.at("spec"),
                     )
@@ -49,8 +57,13 @@ RULE = Rule(
     slug="hpa-utilization-without-requests",
     layer=Layer.CROSSFILE,
     severity=Severity.ERROR,
-    summary="An HPA targets cpu/memory Utilization but the target's containers set no request for it.",
-    rationale="Utilization is usage divided by request: without a request the HPA reports 'missing request' and never scales.",
+    summary=(
+        "An HPA targets cpu/memory Utilization but the target's containers set no request for it."
+    ),
+    rationale=(
+        "Utilization is usage divided by request: without a request the HPA reports 'missing "
+        "request' and never scales."
+    ),
     fix="Set resources.requests for that resource on every container of the target workload.",
     check=_check,
 )

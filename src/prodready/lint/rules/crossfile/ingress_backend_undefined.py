@@ -12,7 +12,10 @@ from prodready.lint.loaders import K8sObject, Project
 def _backends(ing: K8sObject) -> Iterator[tuple[str, Any, Location]]:
     default = ing.spec.get("defaultBackend") or ing.spec.get("backend")
     if isinstance(default, dict):
-        yield *_target(default), ing.at("spec", "defaultBackend" if "defaultBackend" in ing.spec else "backend")
+        yield (
+            *_target(default),
+            ing.at("spec", "defaultBackend" if "defaultBackend" in ing.spec else "backend"),
+        )
     for r, rule in enumerate(ing.spec.get("rules") or []):
         http = rule.get("http") if isinstance(rule, dict) else None
         for p, path in enumerate(http.get("paths") or [] if isinstance(http, dict) else []):
@@ -25,7 +28,9 @@ def _target(backend: dict[str, Any]) -> tuple[str, Any]:
     if isinstance(backend.get("service"), dict):
         svc = backend["service"]
         port = svc.get("port") or {}
-        return str(svc.get("name", "")), port.get("number", port.get("name")) if isinstance(port, dict) else None
+        return str(svc.get("name", "")), port.get("number", port.get("name")) if isinstance(
+            port, dict
+        ) else None
     return str(backend.get("serviceName", "")), backend.get("servicePort")
 
 
@@ -37,12 +42,26 @@ def _check(project: Project) -> Iterator[Hit]:
                     continue
                 svc = group.find("Service", name, ing.namespace)
                 if svc is None:
-                    yield Hit(f"Ingress '{ing.name}' routes to Service '{name}', which is not defined here", where)
+                    yield Hit(
+                        f"Ingress '{ing.name}' routes to Service '{name}', which is not defined "
+                        f"here",
+                        where,
+                    )
                     continue
                 ports = [p for p in svc.spec.get("ports") or [] if isinstance(p, dict)]
-                known = {p.get("port") for p in ports} | {p.get("name") for p in ports if p.get("name")}
-                if port is not None and port not in known and str(port) not in {str(k) for k in known}:
-                    yield Hit(f"Ingress '{ing.name}' uses port {port} of Service '{name}', which has no such port", where)
+                known = {p.get("port") for p in ports} | {
+                    p.get("name") for p in ports if p.get("name")
+                }
+                if (
+                    port is not None
+                    and port not in known
+                    and str(port) not in {str(k) for k in known}
+                ):
+                    yield Hit(
+                        f"Ingress '{ing.name}' uses port {port} of Service '{name}', which has no "
+                        f"such port",
+                        where,
+                    )
 
 
 RULE = Rule(

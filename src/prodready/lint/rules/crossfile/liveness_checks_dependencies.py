@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from prodready.lint._model import Hit, Layer, Rule, Severity
 from prodready.lint.loaders import Project
 from prodready.lint.rules._common import containers
-from prodready.lint.rules._probes import dependency_paths, handler
+from prodready.lint.rules._probes import LIVENESS_NAMES, dependency_paths, handler
 
 
 def _check(project: Project) -> Iterator[Hit]:
@@ -23,12 +23,15 @@ def _check(project: Project) -> Iterator[Hit]:
         where = container.at("livenessProbe")
         if kind == "http" and target in paths:
             yield Hit(
-                f"container '{container.name}': liveness probes {target}, which checks dependencies: "
+                f"container '{container.name}': liveness probes {target}, which checks "
+                f"dependencies: "
                 "a database or broker outage restarts every pod",
                 where,
             )
             continue
         ready = container.get("readinessProbe")
+        if kind == "http" and target in LIVENESS_NAMES:
+            continue  # both probes use a dependency-free endpoint: harmless
         if kind in {"http", "exec"} and isinstance(ready, dict) and handler(ready) == live_handler:
             yield Hit(
                 f"container '{container.name}': liveness and readiness run the same check "
@@ -48,6 +51,9 @@ RULE = Rule(
         "Liveness failure restarts the container. If it checks the database, a database blip "
         "restarts every replica at once (a restart storm) and the outage gets longer, not shorter."
     ),
-    fix="Point liveness at a dependency-free path (/health/live); keep dependency checks in readiness.",
+    fix=(
+        "Point liveness at a dependency-free path (/health/live); keep dependency checks in "
+        "readiness."
+    ),
     check=_check,
 )

@@ -21,7 +21,8 @@ def _check(project: Project) -> Iterator[Hit]:
         step = migration_command(argv)
         if step and server_command(argv) is not None:
             yield Hit(
-                f"the image's start command runs '{step}' before the server: every replica migrates on start",
+                f"the image's start command runs '{step}' before the server: every replica "
+                f"migrates on start",
                 Location(dockerfile.path, line),
             )
     for group in project.groups:
@@ -37,7 +38,8 @@ def _check(project: Project) -> Iterator[Hit]:
                         step = migration_command(image.command(image.final)[0])
                 if step:
                     yield Hit(
-                        f"{workload.obj.kind} '{workload.obj.name}' runs '{step}' in all {replicas} replicas",
+                        f"{workload.obj.kind} '{workload.obj.name}' runs '{step}' in all "
+                        f"{replicas} replicas",
                         container.at("command") if container.get("command") else container.at(),
                     )
     for compose in project.compose_files:
@@ -50,7 +52,10 @@ def _check(project: Project) -> Iterator[Hit]:
             argv = split_command(command) if isinstance(command, str) else [str(c) for c in command]
             step = migration_command(argv)
             if step:
-                yield Hit(f"service '{service.name}' runs '{step}' in all {replicas} replicas", loc(service.node, "command"))
+                yield Hit(
+                    f"service '{service.name}' runs '{step}' in all {replicas} replicas",
+                    loc(service.node, "command"),
+                )
 
 
 RULE = Rule(
@@ -59,7 +64,13 @@ RULE = Rule(
     layer=Layer.CROSSFILE,
     severity=Severity.WARNING,
     summary="Migrations run in the start command of an image or a workload with several replicas.",
-    rationale="Replicas race to migrate the same schema on every rollout and restart: lock waits, failed starts, half-applied DDL.",
-    fix="Run migrations once per release: a Kubernetes Job or Helm hook, or a one-off compose service with 'service_completed_successfully'.",
+    rationale=(
+        "Replicas race to migrate the same schema on every rollout and restart: lock waits, failed"
+        " starts, half-applied DDL."
+    ),
+    fix=(
+        "Run migrations once per release: a Kubernetes Job or Helm hook, or a one-off compose "
+        "service with 'service_completed_successfully'."
+    ),
     check=_check,
 )

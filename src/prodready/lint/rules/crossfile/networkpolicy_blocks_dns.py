@@ -44,14 +44,19 @@ def _check(project: Project) -> Iterator[Hit]:
             continue
         for workload in group.workloads():
             ns = workload.obj.namespace
-            mine = [p for p in policies if (p.namespace or ns) == (ns or p.namespace) and _selected(p, workload.pod_labels)]
+            mine = [
+                p
+                for p in policies
+                if (p.namespace or ns) == (ns or p.namespace) and _selected(p, workload.pod_labels)
+            ]
             if not mine:
                 continue
             if any(_allows_dns(r) for p in mine for r in p.spec.get("egress") or []):
                 continue
             names = ", ".join(sorted(p.name for p in mine))
             yield Hit(
-                f"{workload.obj.kind} '{workload.obj.name}': egress is restricted by {names} and no "
+                f"{workload.obj.kind} '{workload.obj.name}': egress is restricted by {names} and "
+                f"no "
                 "rule allows port 53 to kube-dns, so every name lookup times out",
                 mine[0].at("spec"),
             )
@@ -63,7 +68,13 @@ RULE = Rule(
     layer=Layer.CROSSFILE,
     severity=Severity.ERROR,
     summary="The NetworkPolicies selecting a pod restrict egress but allow no DNS (port 53).",
-    rationale="All connections by name fail (after a 5 s resolver timeout each), including to the Services the policy allows.",
-    fix="Add an egress rule to namespaceSelector kube-system (k8s-app: kube-dns) on UDP and TCP port 53.",
+    rationale=(
+        "All connections by name fail (after a 5 s resolver timeout each), including to the "
+        "Services the policy allows."
+    ),
+    fix=(
+        "Add an egress rule to namespaceSelector kube-system (k8s-app: kube-dns) on UDP and TCP "
+        "port 53."
+    ),
     check=_check,
 )

@@ -45,8 +45,17 @@ RULE = Rule(
     slug="pdb-blocks-drain",
     layer=Layer.CROSSFILE,
     severity=Severity.WARNING,
-    summary="A PodDisruptionBudget allows zero evictions for its workload (e.g. minAvailable: 1 on one replica).",
-    rationale="'kubectl drain' and node upgrades hang on these pods until someone deletes the PDB by hand.",
-    fix="Run at least two replicas with 'maxUnavailable: 1', or drop the PDB for single-replica workloads.",
+    summary=(
+        "A PodDisruptionBudget allows zero evictions for its workload (e.g. minAvailable: 1 on one"
+        " replica)."
+    ),
+    rationale=(
+        "'kubectl drain' and node upgrades hang on these pods until someone deletes the PDB by "
+        "hand."
+    ),
+    fix=(
+        "Run at least two replicas with 'maxUnavailable: 1', or drop the PDB for single-replica "
+        "workloads."
+    ),
     check=_check,
 )

@@ -30,8 +30,15 @@ RULE = Rule(
     slug="probe-path-not-served",
     layer=Layer.CROSSFILE,
     severity=Severity.ERROR,
-    summary="An HTTP probe requests a path that the service (per its prodready spec) does not serve.",
-    rationale="A 404 fails the probe: readiness never passes or liveness restarts the pod in a loop.",
-    fix="Use the runtime's paths: /health/live for liveness, /health/ready for readiness, /health/startup for startup.",
+    summary=(
+        "An HTTP probe requests a path that the service (per its prodready spec) does not serve."
+    ),
+    rationale=(
+        "A 404 fails the probe: readiness never passes or liveness restarts the pod in a loop."
+    ),
+    fix=(
+        "Use the runtime's paths: /health/live for liveness, /health/ready for readiness, "
+        "/health/startup for startup."
+    ),
     check=_check,
 )

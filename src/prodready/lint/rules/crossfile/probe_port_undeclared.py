@@ -42,7 +42,8 @@ def _check(project: Project) -> Iterator[Hit]:
             if ports and number not in ports:
                 declared = sorted(p for p in ports if isinstance(p, int))
                 yield Hit(
-                    f"container '{container.name}': {kind} targets port {number}, but the container "
+                    f"container '{container.name}': {kind} targets port {number}, but the "
+                    f"container "
                     f"declares {', '.join(map(str, declared))}",
                     where,
                 )
@@ -62,7 +63,13 @@ RULE = Rule(
     layer=Layer.CROSSFILE,
     severity=Severity.ERROR,
     summary="A probe's port is not a declared containerPort, or not the port the server binds.",
-    rationale="The probe gets 'connection refused': readiness never passes, or liveness restarts a healthy pod forever.",
-    fix="Probe the container's declared port (by name, e.g. 'port: http') that the server listens on.",
+    rationale=(
+        "The probe gets 'connection refused': readiness never passes, or liveness restarts a "
+        "healthy pod forever."
+    ),
+    fix=(
+        "Probe the container's declared port (by name, e.g. 'port: http') that the server listens "
+        "on."
+    ),
     check=_check,
 )

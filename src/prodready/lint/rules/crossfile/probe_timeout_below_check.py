@@ -23,9 +23,12 @@ def _check(project: Project) -> Iterator[Hit]:
             timeout = probe.get("timeoutSeconds", 1)
             if isinstance(timeout, int) and timeout <= limit:
                 yield Hit(
-                    f"container '{container.name}': {kind} on {found[1]} times out after {timeout}s, "
+                    f"container '{container.name}': {kind} on {found[1]} times out after "
+                    f"{timeout}s, "
                     f"but the app's dependency checks may take up to {limit:g}s",
-                    container.at(kind, "timeoutSeconds") if "timeoutSeconds" in probe else container.at(kind),
+                    container.at(kind, "timeoutSeconds")
+                    if "timeoutSeconds" in probe
+                    else container.at(kind),
                 )
 
 
@@ -35,7 +38,13 @@ RULE = Rule(
     layer=Layer.CROSSFILE,
     severity=Severity.WARNING,
     summary="A probe's timeoutSeconds (default 1) is not above the app's dependency-check timeout.",
-    rationale="A slow but healthy dependency makes the probe time out before the app answers: pods flap out of the Service.",
-    fix="Set timeoutSeconds above the check timeout (the generated manifests use 3 for a 2 s check timeout).",
+    rationale=(
+        "A slow but healthy dependency makes the probe time out before the app answers: pods flap "
+        "out of the Service."
+    ),
+    fix=(
+        "Set timeoutSeconds above the check timeout (the generated manifests use 3 for a 2 s check"
+        " timeout)."
+    ),
     check=_check,
 )

@@ -34,7 +34,9 @@ RULE = Rule(
     slug="reference-to-missing-key",
     layer=Layer.CROSSFILE,
     severity=Severity.ERROR,
-    summary="configMapKeyRef/secretKeyRef or a volume item reads a key the object does not contain.",
+    summary=(
+        "configMapKeyRef/secretKeyRef or a volume item reads a key the object does not contain."
+    ),
     rationale="The pod fails with CreateContainerConfigError: 'couldn't find key … in ConfigMap'.",
     fix="Correct the key (they are case-sensitive) or add it to the object's data.",
     check=_check,

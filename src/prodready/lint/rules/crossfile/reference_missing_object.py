@@ -15,7 +15,9 @@ def _check(project: Project) -> Iterator[Hit]:
             continue
         if ref.kind == "Secret" and not group.of_kind("Secret"):
             continue  # no Secret is in the manifests at all: they are managed out of band
-        yield Hit(f"{ref.who} uses {ref.kind} '{ref.name}', which is not defined here", ref.location)
+        yield Hit(
+            f"{ref.who} uses {ref.kind} '{ref.name}', which is not defined here", ref.location
+        )
 
 
 RULE = Rule(
@@ -23,8 +25,14 @@ RULE = Rule(
     slug="reference-to-missing-object",
     layer=Layer.CROSSFILE,
     severity=Severity.WARNING,
-    summary="configMapKeyRef, secretKeyRef, envFrom or a volume names a ConfigMap/Secret not defined in the manifests.",
-    rationale="The pod stays in CreateContainerConfigError (or ContainerCreating) until the object appears.",
+    summary=(
+        "configMapKeyRef, secretKeyRef, envFrom or a volume names a ConfigMap/Secret not defined "
+        "in the manifests."
+    ),
+    rationale=(
+        "The pod stays in CreateContainerConfigError (or ContainerCreating) until the object "
+        "appears."
+    ),
     fix="Add the object to the manifests, fix the name, or mark the reference 'optional: true'.",
     check=_check,
 )

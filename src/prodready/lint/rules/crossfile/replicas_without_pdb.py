@@ -32,7 +32,10 @@ RULE = Rule(
     layer=Layer.CROSSFILE,
     severity=Severity.WARNING,
     summary="A workload runs two or more replicas but no PodDisruptionBudget selects its pods.",
-    rationale="A node drain or cluster upgrade may evict all replicas at once: the redundancy you pay for is not used.",
+    rationale=(
+        "A node drain or cluster upgrade may evict all replicas at once: the redundancy you pay "
+        "for is not used."
+    ),
     fix="Add a PodDisruptionBudget with 'maxUnavailable: 1' selecting the pod labels.",
     check=_check,
 )

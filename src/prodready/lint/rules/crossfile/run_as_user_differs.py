@@ -19,17 +19,24 @@ def _check(project: Project) -> Iterator[Hit]:
             continue
         if isinstance(uid, int) and uid != user[1]:
             yield Hit(
-                f"container '{container.name}' runs as UID {uid}, but {image.path} prepares the image "
-                f"for UID {user[1]} ('USER {user[0]}', line {user[2]}): its files and HOME are not the pod user's",
-                container.at("securityContext", "runAsUser") if container.get("securityContext", "runAsUser") is not None else container.at(),
+                f"container '{container.name}' runs as UID {uid}, but {image.path} prepares the "
+                f"image "
+                f"for UID {user[1]} ('USER {user[0]}', line {user[2]}): its files and HOME are "
+                f"not the pod user's",
+                container.at("securityContext", "runAsUser")
+                if container.get("securityContext", "runAsUser") is not None
+                else container.at(),
             )
         group = user[0].split(":")[1] if ":" in user[0] else None
         pod_fs = container.security("fsGroup")
         if group and group.isdigit() and isinstance(pod_fs, int) and pod_fs != int(group):
             yield Hit(
-                f"container '{container.name}': fsGroup {pod_fs} differs from the image's group {group}; "
+                f"container '{container.name}': fsGroup {pod_fs} differs from the image's group "
+                f"{group}; "
                 "mounted volumes are chowned to a group the app user is not in",
-                container.workload.obj.at(*container.workload.template_keys, "spec", "securityContext"),
+                container.workload.obj.at(
+                    *container.workload.template_keys, "spec", "securityContext"
+                ),
             )
 
 
@@ -38,8 +45,17 @@ RULE = Rule(
     slug="run-as-user-differs-from-image",
     layer=Layer.CROSSFILE,
     severity=Severity.WARNING,
-    summary="securityContext runAsUser/fsGroup differ from the UID/GID the Dockerfile builds the image for.",
-    rationale="Files the image chowned to its user become read-only and HOME points at a directory the pod user does not own: cache writes fail at run time.",
-    fix="Use the same numeric UID/GID in the Dockerfile (USER 10001:10001) and in runAsUser/fsGroup.",
+    summary=(
+        "securityContext runAsUser/fsGroup differ from the UID/GID the Dockerfile builds the image"
+        " for."
+    ),
+    rationale=(
+        "Files the image chowned to its user become read-only and HOME points at a directory the "
+        "pod user does not own: cache writes fail at run time."
+    ),
+    fix=(
+        "Use the same numeric UID/GID in the Dockerfile (USER 10001:10001) and in "
+        "runAsUser/fsGroup."
+    ),
     check=_check,
 )

@@ -18,7 +18,7 @@ def _app_env_names(project: Project, container: Container) -> set[str]:
     key = image_key(container.image) if container.image else None
     for compose in project.compose_files:
         for service in compose.services.values():
-            if key and (service.image and image_key(service.image) == key or service.name == key):
+            if key and ((service.image and image_key(service.image) == key) or service.name == key):
                 names |= set(service.env)
     return names
 
@@ -32,12 +32,20 @@ def _check(project: Project) -> Iterator[Hit]:
             if workload.pod_spec.get("enableServiceLinks") is False:
                 continue
             for container in workload.containers():
-                explicit = {str(e.get("name")) for e in container.get("env") or [] if isinstance(e, dict)}
+                explicit = {
+                    str(e.get("name")) for e in container.get("env") or [] if isinstance(e, dict)
+                }
                 wanted = _app_env_names(project, container) - explicit
                 for svc in services:
                     prefix = svc.name.upper().replace("-", "_")
-                    injected = {f"{prefix}_PORT", f"{prefix}_SERVICE_HOST", f"{prefix}_SERVICE_PORT"}
-                    clash = sorted(n for n in wanted if n in injected or n.startswith(f"{prefix}_PORT_"))
+                    injected = {
+                        f"{prefix}_PORT",
+                        f"{prefix}_SERVICE_HOST",
+                        f"{prefix}_SERVICE_PORT",
+                    }
+                    clash = sorted(
+                        n for n in wanted if n in injected or n.startswith(f"{prefix}_PORT_")
+                    )
                     if clash:
                         yield Hit(
                             f"container '{container.name}' reads {', '.join(clash)}, but Service "
@@ -51,8 +59,17 @@ RULE = Rule(
     slug="service-link-env-collision",
     layer=Layer.CROSSFILE,
     severity=Severity.WARNING,
-    summary="A Service name makes Kubernetes inject env vars (REDIS_PORT=tcp://…) that the app reads as settings.",
-    rationale="With enableServiceLinks (the default) a Service 'redis' sets REDIS_PORT=tcp://10.0.0.5:6379; an app expecting a number crashes on start.",
-    fix="Set 'enableServiceLinks: false' in the pod spec, or set the variable explicitly in the container env.",
+    summary=(
+        "A Service name makes Kubernetes inject env vars (REDIS_PORT=tcp://…) that the app reads "
+        "as settings."
+    ),
+    rationale=(
+        "With enableServiceLinks (the default) a Service 'redis' sets "
+        "REDIS_PORT=tcp://10.0.0.5:6379; an app expecting a number crashes on start."
+    ),
+    fix=(
+        "Set 'enableServiceLinks: false' in the pod spec, or set the variable explicitly in the "
+        "container env."
+    ),
     check=_check,
 )

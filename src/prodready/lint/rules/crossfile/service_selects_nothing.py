@@ -19,11 +19,15 @@ def _check(project: Project) -> Iterator[Hit]:
             if not isinstance(selector, dict) or not selector:
                 continue  # headless or manual Endpoints: nothing to match
             if not any(
-                selects(selector, w.pod_labels) and (w.obj.namespace or svc.namespace) in (svc.namespace, w.obj.namespace)
+                selects(selector, w.pod_labels)
+                and (w.obj.namespace or svc.namespace) in (svc.namespace, w.obj.namespace)
                 for w in workloads
             ):
                 labels = ", ".join(f"{k}={v}" for k, v in selector.items())
-                yield Hit(f"Service '{svc.name}' selects {labels}, which no pod template here carries", svc.at("spec", "selector"))
+                yield Hit(
+                    f"Service '{svc.name}' selects {labels}, which no pod template here carries",
+                    svc.at("spec", "selector"),
+                )
 
 
 RULE = Rule(
@@ -32,7 +36,10 @@ RULE = Rule(
     layer=Layer.CROSSFILE,
     severity=Severity.ERROR,
     summary="A Service's selector matches the labels of no pod template in the same manifests.",
-    rationale="The Service has no endpoints: every request to it is refused, though each file looks fine alone.",
+    rationale=(
+        "The Service has no endpoints: every request to it is refused, though each file looks fine"
+        " alone."
+    ),
     fix="Make spec.selector equal to the pod template's labels (spec.template.metadata.labels).",
     check=_check,
 )

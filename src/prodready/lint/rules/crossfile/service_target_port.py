@@ -28,13 +28,17 @@ def _check(project: Project) -> Iterator[Hit]:
                 if isinstance(target, str) and not target.isdigit():
                     if target not in ports:
                         yield Hit(
-                            f"Service '{svc.name}' targetPort '{target}' names no containerPort of the pods it selects",
+                            f"Service '{svc.name}' targetPort '{target}' names no containerPort "
+                            f"of the pods it selects",
                             svc.at("spec", "ports", i),
                         )
                 elif target is not None and ports and int(target) not in ports:
-                    declared = ", ".join(str(p) for p in sorted(p for p in ports if isinstance(p, int)))
+                    declared = ", ".join(
+                        str(p) for p in sorted(p for p in ports if isinstance(p, int))
+                    )
                     yield Hit(
-                        f"Service '{svc.name}' sends traffic to port {target}, but its pods declare {declared}",
+                        f"Service '{svc.name}' sends traffic to port {target}, but its pods "
+                        f"declare {declared}",
                         svc.at("spec", "ports", i),
                     )
 
@@ -45,7 +49,10 @@ RULE = Rule(
     layer=Layer.CROSSFILE,
     severity=Severity.ERROR,
     summary="A Service targetPort is not a containerPort (number or name) of the pods it selects.",
-    rationale="Traffic reaches the pod on a port nobody listens on: connections are refused although the pods are Ready.",
+    rationale=(
+        "Traffic reaches the pod on a port nobody listens on: connections are refused although the"
+        " pods are Ready."
+    ),
     fix="Set targetPort to the container port's name (e.g. 'http') or its number.",
     check=_check,
 )

@@ -26,7 +26,10 @@ RULE = Rule(
     layer=Layer.DOCKERFILE,
     severity=Severity.WARNING,
     summary="A FROM line uses an image without a tag or with ':latest'.",
-    rationale="The build silently changes when upstream pushes a new image; rebuilds stop being reproducible.",
+    rationale=(
+        "The build silently changes when upstream pushes a new image; rebuilds stop being "
+        "reproducible."
+    ),
     fix="Pin a version tag (python:3.12-slim) or, better, a digest (python:3.12-slim@sha256:…).",
     check=_check,
 )

@@ -36,7 +36,10 @@ def _check(project: Project) -> Iterator[Hit]:
         env = image.env(image.final) if image and image.final else {}
         problem = _problem(argv, env)
         if problem:
-            yield Hit(f"container '{container.name}': {problem}", container.at("command" if container.get("command") else "args"))
+            yield Hit(
+                f"container '{container.name}': {problem}",
+                container.at("command" if container.get("command") else "args"),
+            )
 
 
 RULE = Rule(
@@ -44,11 +47,16 @@ RULE = Rule(
     slug="dev-server-in-production",
     layer=Layer.DOCKERFILE,
     severity=Severity.WARNING,
-    summary="An image or Kubernetes start command uses --reload, 'flask run' or 'manage.py runserver'.",
+    summary=(
+        "An image or Kubernetes start command uses --reload, 'flask run' or 'manage.py runserver'."
+    ),
     rationale=(
         "Reloaders watch the file system, restart on any write and run one worker; development "
         "servers are not built for production traffic or clean shutdown."
     ),
-    fix="Start uvicorn/gunicorn without --reload in the image; keep reload in a compose override for development.",
+    fix=(
+        "Start uvicorn/gunicorn without --reload in the image; keep reload in a compose override "
+        "for development."
+    ),
     check=_check,
 )

@@ -33,11 +33,17 @@ def _check(project: Project) -> Iterator[Hit]:
         ports, line = exposed_ports(dockerfile)
         argv, cmd_line = dockerfile.command(stage)
         server = server_command(argv, dockerfile.env(stage))
-        if not ports or server is None or server.port is None or not server.host_explicit and server.server != "uvicorn":
+        if (
+            not ports
+            or server is None
+            or server.port is None
+            or (not server.host_explicit and server.server != "uvicorn")
+        ):
             continue
         if server.port not in ports:
             yield Hit(
-                f"EXPOSE {', '.join(map(str, sorted(ports)))} but {server.server} listens on {server.port}",
+                f"EXPOSE {', '.join(map(str, sorted(ports)))} but {server.server} listens on "
+                f"{server.port}",
                 Location(dockerfile.path, line or cmd_line),
             )
 
@@ -48,7 +54,10 @@ RULE = Rule(
     layer=Layer.DOCKERFILE,
     severity=Severity.WARNING,
     summary="The EXPOSEd port is not the port the image's server listens on.",
-    rationale="Tools and people take EXPOSE at its word: compose ports, containerPort and probes then point at a closed port.",
+    rationale=(
+        "Tools and people take EXPOSE at its word: compose ports, containerPort and probes then "
+        "point at a closed port."
+    ),
     fix="Make EXPOSE and the server's --port/--bind the same number.",
     check=_check,
 )

@@ -28,7 +28,9 @@ def _check(project: Project) -> Iterator[Hit]:
         if check is None or check.args.upper().startswith("NONE"):
             continue
         text = check.args.split("CMD", 1)[1] if "CMD" in check.args else check.args
-        tool = _tool(split_command(text.strip().lstrip("[").rstrip("]").replace('",', " ").replace('"', "")))
+        tool = _tool(
+            split_command(text.strip().lstrip("[").rstrip("]").replace('",', " ").replace('"', ""))
+        )
         base = dockerfile.base_image(stage)
         if tool and lacks_tool(base, tool, dockerfile.run_text(stage)):
             yield Hit(
@@ -47,9 +49,12 @@ def _check(project: Project) -> Iterator[Hit]:
             else:
                 continue
             tool = _tool(argv)
-            dockerfile = project.dockerfile_at(service.dockerfile)
-            if dockerfile is not None and dockerfile.final is not None:
-                base, runs = dockerfile.base_image(dockerfile.final), dockerfile.run_text(dockerfile.final)
+            built = project.dockerfile_at(service.dockerfile)
+            if built is not None and built.final is not None:
+                base, runs = (
+                    built.base_image(built.final),
+                    built.run_text(built.final),
+                )
             elif service.image and service.dockerfile is None:
                 base, runs = service.image, ""
             else:
@@ -67,8 +72,16 @@ RULE = Rule(
     slug="healthcheck-tool-missing",
     layer=Layer.DOCKERFILE,
     severity=Severity.ERROR,
-    summary="A health check runs curl or wget in an image (slim, alpine, distroless) that lacks it.",
-    rationale="The check fails with 'not found' forever: the container is never healthy and dependants never start.",
-    fix="Install the tool in the final stage, or probe with Python: 'python -c \"import urllib.request …\"'.",
+    summary=(
+        "A health check runs curl or wget in an image (slim, alpine, distroless) that lacks it."
+    ),
+    rationale=(
+        "The check fails with 'not found' forever: the container is never healthy and dependants "
+        "never start."
+    ),
+    fix=(
+        "Install the tool in the final stage, or probe with Python: 'python -c \"import "
+        "urllib.request …\"'."
+    ),
     check=_check,
 )

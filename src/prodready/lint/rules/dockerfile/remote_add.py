@@ -17,7 +17,10 @@ def _check(project: Project) -> Iterator[Hit]:
                     continue
                 remote = [w for w in words[:-1] if w.startswith(("http://", "https://"))]
                 if remote:
-                    yield Hit(f"ADD downloads {remote[0]} without a checksum", Location(dockerfile.path, ins.line))
+                    yield Hit(
+                        f"ADD downloads {remote[0]} without a checksum",
+                        Location(dockerfile.path, ins.line),
+                    )
 
 
 RULE = Rule(
@@ -26,7 +29,9 @@ RULE = Rule(
     layer=Layer.DOCKERFILE,
     severity=Severity.WARNING,
     summary="ADD downloads a remote URL without verifying it.",
-    rationale="Whatever the URL serves at build time ends up in the image, unverified and uncached.",
+    rationale=(
+        "Whatever the URL serves at build time ends up in the image, unverified and uncached."
+    ),
     fix="Download with curl and check a sha256 in a RUN step, or use 'ADD --checksum=sha256:…'.",
     check=_check,
 )

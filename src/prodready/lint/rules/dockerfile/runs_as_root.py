@@ -13,7 +13,11 @@ _ROOT = {"root", "0", "root:root", "0:0"}
 def _check(project: Project) -> Iterator[Hit]:
     for dockerfile in project.dockerfiles:
         stage = dockerfile.final
-        if stage is None or stage.image == "scratch" or "distroless" in stage.image and "nonroot" in stage.image:
+        if (
+            stage is None
+            or stage.image == "scratch"
+            or ("distroless" in stage.image and "nonroot" in stage.image)
+        ):
             continue
         user = dockerfile.user(stage)
         if user is None:
@@ -22,7 +26,9 @@ def _check(project: Project) -> Iterator[Hit]:
                 Location(dockerfile.path, stage.line),
             )
         elif user.args.strip() in _ROOT:
-            yield Hit(f"the final USER is '{user.args.strip()}'", Location(dockerfile.path, user.line))
+            yield Hit(
+                f"the final USER is '{user.args.strip()}'", Location(dockerfile.path, user.line)
+            )
 
 
 RULE = Rule(

@@ -14,14 +14,19 @@ def _check(project: Project) -> Iterator[Hit]:
     for dockerfile in project.dockerfiles:
         for stage in dockerfile.stages:
             for ins in stage.all("ENV") + stage.all("ARG"):
-                pairs = parse_key_values(ins.args) if ins.keyword == "ENV" else dict(
-                    [ins.args.split("=", 1)] if "=" in ins.args else []
+                pairs = (
+                    parse_key_values(ins.args)
+                    if ins.keyword == "ENV"
+                    else dict([ins.args.split("=", 1)] if "=" in ins.args else [])
                 )
                 for name, value in pairs.items():
                     value = value.strip("\"'")
-                    if (is_secret_name(name) and looks_like_secret_value(value)) or credential_in_url(value):
+                    if (
+                        is_secret_name(name) and looks_like_secret_value(value)
+                    ) or credential_in_url(value):
                         yield Hit(
-                            f"{ins.keyword} {name} holds a literal secret; it is stored in every image layer",
+                            f"{ins.keyword} {name} holds a literal secret; it is stored in every "
+                            f"image layer",
                             Location(dockerfile.path, ins.line),
                         )
 

@@ -34,10 +34,19 @@ def _check(project: Project) -> Iterator[Hit]:
             continue
         image = dockerfile_of(project, container)
         env = image.env(image.final) if image and image.final else {}
-        env.update({str(e.get("name")): str(e.get("value", "")) for e in container.get("env") or [] if isinstance(e, dict)})
+        env.update(
+            {
+                str(e.get("name")): str(e.get("value", ""))
+                for e in container.get("env") or []
+                if isinstance(e, dict)
+            }
+        )
         problem = _problem(container.command(), env)
         if problem:
-            yield Hit(f"container '{container.name}': {problem}", container.at("command" if container.get("command") else "args"))
+            yield Hit(
+                f"container '{container.name}': {problem}",
+                container.at("command" if container.get("command") else "args"),
+            )
     for compose in project.compose_files:
         for service in compose.services.values():
             command = service.config.get("command")

@@ -49,7 +49,11 @@ def _check(project: Project) -> Iterator[Hit]:
             if entry is None:
                 continue
             removed, replacement = entry
-            state = "was removed" if target >= _version(removed) else "is deprecated and will be removed"
+            state = (
+                "was removed"
+                if target >= _version(removed)
+                else "is deprecated and will be removed"
+            )
             yield Hit(
                 f"{obj.kind} '{obj.name}' uses {obj.api_version}, which {state} in Kubernetes "
                 f"{removed}; use {replacement}",
@@ -62,8 +66,17 @@ RULE = Rule(
     slug="k8s-deprecated-api",
     layer=Layer.KUBERNETES,
     severity=Severity.ERROR,
-    summary="An object uses an apiVersion that is deprecated or removed in the target Kubernetes version.",
-    rationale="The API server of the target version refuses the object: the deploy fails at apply time, or at the next cluster upgrade.",
-    fix="Move the object to the replacement apiVersion named in the message (check renamed fields too).",
+    summary=(
+        "An object uses an apiVersion that is deprecated or removed in the target Kubernetes "
+        "version."
+    ),
+    rationale=(
+        "The API server of the target version refuses the object: the deploy fails at apply time, "
+        "or at the next cluster upgrade."
+    ),
+    fix=(
+        "Move the object to the replacement apiVersion named in the message (check renamed fields "
+        "too)."
+    ),
     check=_check,
 )

@@ -23,7 +23,10 @@ RULE = Rule(
     layer=Layer.KUBERNETES,
     severity=Severity.WARNING,
     summary="A container image has no tag or uses ':latest'.",
-    rationale="Nodes pull whatever ':latest' means that day: replicas of one Deployment run different code and rollbacks do nothing.",
+    rationale=(
+        "Nodes pull whatever ':latest' means that day: replicas of one Deployment run different "
+        "code and rollbacks do nothing."
+    ),
     fix="Deploy an immutable tag or digest (the one CI built), e.g. 'registry/app:1.4.2'.",
     check=_check,
 )

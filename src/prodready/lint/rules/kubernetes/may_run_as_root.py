@@ -16,14 +16,17 @@ def _check(project: Project) -> Iterator[Hit]:
         if non_root is True or (isinstance(uid, int) and uid > 0):
             continue
         if uid == 0:
-            yield Hit(f"container '{container.name}' sets runAsUser: 0", container.at("securityContext"))
+            yield Hit(
+                f"container '{container.name}' sets runAsUser: 0", container.at("securityContext")
+            )
             continue
         image = dockerfile_of(project, container)
         user = image.user(image.final) if image and image.final else None
         if user is not None and user.args.split(":")[0].strip() not in {"root", "0"}:
             continue  # the image itself switches to a non-root user
         yield Hit(
-            f"container '{container.name}' sets neither runAsNonRoot: true nor a non-zero runAsUser",
+            f"container '{container.name}' sets neither runAsNonRoot: true nor a non-zero "
+            f"runAsUser",
             container.at(),
         )
 
@@ -33,8 +36,14 @@ RULE = Rule(
     slug="k8s-may-run-as-root",
     layer=Layer.KUBERNETES,
     severity=Severity.WARNING,
-    summary="A container can run as root: no runAsNonRoot, no non-zero runAsUser, no non-root image USER.",
+    summary=(
+        "A container can run as root: no runAsNonRoot, no non-zero runAsUser, no non-root image "
+        "USER."
+    ),
     rationale="Root in the container is one kernel bug away from root on the node.",
-    fix="Set 'securityContext: {runAsNonRoot: true, runAsUser: 10001}' and a numeric USER in the image.",
+    fix=(
+        "Set 'securityContext: {runAsNonRoot: true, runAsUser: 10001}' and a numeric USER in the "
+        "image."
+    ),
     check=_check,
 )

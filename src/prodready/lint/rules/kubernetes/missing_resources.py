@@ -28,7 +28,7 @@ RULE = Rule(
     summary="A container sets no CPU/memory requests or no memory limit.",
     rationale=(
         "Without requests the scheduler packs pods blindly and HPA cannot compute utilization; "
-        "without a memory limit one leak takes the node's memory. (A CPU limit is not required.)"
+        "without a memory limit one leak takes the node's memory. A CPU limit is not required."
     ),
     fix="Set resources.requests.cpu, resources.requests.memory and resources.limits.memory.",
     check=_check,

@@ -13,16 +13,23 @@ def _check(project: Project) -> Iterator[Hit]:
     for _, container in containers(project, init=True):
         name = container.name
         if container.get("securityContext", "privileged") is True:
-            yield Hit(f"container '{name}' is privileged", container.at("securityContext", "privileged"))
+            yield Hit(
+                f"container '{name}' is privileged", container.at("securityContext", "privileged")
+            )
         if container.get("securityContext", "allowPrivilegeEscalation") is True:
             yield Hit(
                 f"container '{name}' allows privilege escalation",
                 container.at("securityContext", "allowPrivilegeEscalation"),
             )
         added = container.get("securityContext", "capabilities", "add") or []
-        bad = sorted({str(c).upper() for c in added} & {"ALL", "SYS_ADMIN", "NET_ADMIN", "SYS_PTRACE"})
+        bad = sorted(
+            {str(c).upper() for c in added} & {"ALL", "SYS_ADMIN", "NET_ADMIN", "SYS_PTRACE"}
+        )
         if bad:
-            yield Hit(f"container '{name}' adds capabilities {', '.join(bad)}", container.at("securityContext", "capabilities"))
+            yield Hit(
+                f"container '{name}' adds capabilities {', '.join(bad)}",
+                container.at("securityContext", "capabilities"),
+            )
 
 
 RULE = Rule(
@@ -30,8 +37,14 @@ RULE = Rule(
     slug="k8s-privileged",
     layer=Layer.KUBERNETES,
     severity=Severity.ERROR,
-    summary="A container is privileged, allows privilege escalation or adds ALL/SYS_ADMIN-class capabilities.",
-    rationale="These settings give the container the node's kernel powers; an app container never needs them.",
+    summary=(
+        "A container is privileged, allows privilege escalation or adds ALL/SYS_ADMIN-class "
+        "capabilities."
+    ),
+    rationale=(
+        "These settings give the container the node's kernel powers; an app container never needs "
+        "them."
+    ),
     fix="Remove them and set 'allowPrivilegeEscalation: false' and 'capabilities: {drop: [ALL]}'.",
     check=_check,
 )

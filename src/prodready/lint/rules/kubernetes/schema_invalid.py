@@ -16,8 +16,8 @@ _MAX_ERRORS_PER_OBJECT = 3
 @functools.lru_cache(maxsize=256)
 def _validator(version: str, kind: str, api_version: str) -> Any:
     """A cached strict validator, or ``None`` when the kind has no built-in schema (a CRD)."""
-    import jsonschema
-    from kubernetes_validate import utils
+    import jsonschema  # type: ignore[import-untyped]
+    from kubernetes_validate import utils  # type: ignore[import-untyped]
     from referencing import Registry, Resource
 
     versions = [v for v in utils.all_versions() if utils.major_minor(v) <= version]
@@ -43,6 +43,11 @@ def _errors(obj: K8sObject, version: str) -> Iterator[Hit]:
         if count >= _MAX_ERRORS_PER_OBJECT:
             return
         path = list(error.absolute_path)
+        if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+            allowed = set(error.schema.get("properties", {}))
+            extra = sorted(str(k) for k in error.instance if k not in allowed)
+            if extra:
+                path.append(extra[0])  # point at the unexpected key itself
         field = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".")
         yield Hit(
             f"{obj.kind} '{obj.name}': {field or '(root)'}: {error.message} "
@@ -67,8 +72,16 @@ RULE = Rule(
     slug="k8s-schema-invalid",
     layer=Layer.KUBERNETES,
     severity=Severity.ERROR,
-    summary="An object does not validate against the Kubernetes API schema (strict: unknown fields too).",
-    rationale="The API server rejects it, or silently drops a misspelt field such as 'livenesProbe'.",
-    fix="Correct the field named in the message; check the spelling and type against 'kubectl explain'.",
+    summary=(
+        "An object does not validate against the Kubernetes API schema (strict: unknown fields "
+        "too)."
+    ),
+    rationale=(
+        "The API server rejects it, or silently drops a misspelt field such as 'livenesProbe'."
+    ),
+    fix=(
+        "Correct the field named in the message; check the spelling and type against 'kubectl "
+        "explain'."
+    ),
     check=_check,
 )

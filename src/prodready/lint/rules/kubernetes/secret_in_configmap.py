@@ -19,8 +19,12 @@ def _check(project: Project) -> Iterator[Hit]:
                 text = str(value) if value is not None else ""
                 if "\n" in text:
                     continue  # a whole config file: out of scope for a key/value check
-                if (is_secret_name(str(key)) and looks_like_secret_value(text)) or credential_in_url(text):
-                    yield Hit(f"ConfigMap '{obj.name}' key {key} holds a secret", obj.at("data", key))
+                if (
+                    is_secret_name(str(key)) and looks_like_secret_value(text)
+                ) or credential_in_url(text):
+                    yield Hit(
+                        f"ConfigMap '{obj.name}' key {key} holds a secret", obj.at("data", key)
+                    )
 
 
 RULE = Rule(
@@ -29,7 +33,10 @@ RULE = Rule(
     layer=Layer.KUBERNETES,
     severity=Severity.ERROR,
     summary="A ConfigMap key holds a password, token, API key or a URL with a password.",
-    rationale="ConfigMaps are readable by anyone who can read the namespace's config, are not encrypted at rest and end up in logs and dashboards.",
+    rationale=(
+        "ConfigMaps are readable by anyone who can read the namespace's config, are not encrypted "
+        "at rest and end up in logs and dashboards."
+    ),
     fix="Move the value to a Secret and reference it with secretKeyRef or envFrom.secretRef.",
     check=_check,
 )

@@ -16,8 +16,13 @@ def _check(project: Project) -> Iterator[Hit]:
             if not isinstance(env, dict) or "value" not in env:
                 continue
             name, value = str(env.get("name", "")), str(env.get("value") or "")
-            if (is_secret_name(name) and looks_like_secret_value(value)) or credential_in_url(value):
-                yield Hit(f"container '{container.name}': {name} is a literal secret", container.at("env", i))
+            if (is_secret_name(name) and looks_like_secret_value(value)) or credential_in_url(
+                value
+            ):
+                yield Hit(
+                    f"container '{container.name}': {name} is a literal secret",
+                    container.at("env", i),
+                )
 
 
 RULE = Rule(
@@ -26,7 +31,10 @@ RULE = Rule(
     layer=Layer.KUBERNETES,
     severity=Severity.ERROR,
     summary="A container env var sets a password, token or credential URL as a literal value.",
-    rationale="The value is stored in the manifest, in Git and in the pod spec, visible to anyone who can read Deployments.",
+    rationale=(
+        "The value is stored in the manifest, in Git and in the pod spec, visible to anyone who "
+        "can read Deployments."
+    ),
     fix="Put it in a Secret and use 'valueFrom: {secretKeyRef: {name: …, key: …}}'.",
     check=_check,
 )

@@ -1,0 +1,49 @@
+"""Fixtures for the reference services in ``examples/``: each runs against real servers.
+
+An example's module builds its app at import (``app = create_app()``, as uvicorn imports it), so
+the env is set before the first import; each test then builds a fresh app with its own settings.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+from starlette.testclient import TestClient
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+AppFactory = Callable[[str, str, Mapping[str, str]], TestClient]
+
+
+def import_example(example: str, module: str) -> ModuleType:
+    path = str(EXAMPLES / example)
+    if path not in sys.path:
+        sys.path.insert(0, path)
+    return importlib.import_module(module)
+
+
+@pytest.fixture
+def example_client(monkeypatch: pytest.MonkeyPatch) -> Iterator[AppFactory]:
+    """``example_client(example, package, env)``: a TestClient (lifespan running) for the app."""
+    clients: list[TestClient] = []
+
+    def _make(example: str, package: str, env: Mapping[str, str]) -> TestClient:
+        for key, value in env.items():
+            monkeypatch.setenv(key, value)
+        monkeypatch.setenv("ENVIRONMENT", "development")
+        main = import_example(example, f"{package}.main")
+        settings_module = import_example(example, f"{package}.settings")
+        app = main.create_app(settings_module.Settings())
+        client = TestClient(app)
+        client.__enter__()
+        clients.append(client)
+        return client
+
+    yield _make
+    for client in clients:
+        client.__exit__(None, None, None)

@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from lint_helpers import write_tree
+
+from prodready.lint import Finding, check
+
+Lint = Callable[..., list[Finding]]
+
+
+@pytest.fixture
+def lint(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Lint:
+    """Write ``files`` into a fresh directory and return the findings of ``rule`` on it."""
+    monkeypatch.chdir(tmp_path)
+
+    def run(rule: str, files: dict[str, str], **options: object) -> list[Finding]:
+        write_tree(tmp_path, files)
+        report = check([Path(".")], select=(rule,), **options)  # type: ignore[arg-type]
+        return [f for f in report.findings if f.rule.id == rule]
+
+    return run

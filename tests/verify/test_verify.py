@@ -1,0 +1,120 @@
+"""``prodready up`` / ``verify`` against the reference services, with real dependencies.
+
+These run real servers and real app processes: each takes tens of seconds.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from prodready.spec import load_spec
+from prodready.testing._ports import is_bound
+from prodready.verify import Drill, LocalRun
+
+pytestmark = pytest.mark.slow
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+def _group_alive(pid: int) -> bool:
+    try:
+        os.killpg(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def _leftovers(run: LocalRun) -> list[str]:
+    found = []
+    if is_bound(run.host, run.port):
+        found.append(f"app port {run.port}")
+    for name, service in run.stack.services.items():
+        if is_bound(service.server.host, service.server.port):
+            found.append(f"{name} port {service.server.port}")
+    for process in (run.web, *run.workers.values()):
+        if process is not None and process.pid is not None and _group_alive(process.pid):
+            found.append(f"process group {process.pid}")
+    return found
+
+
+@pytest.mark.parametrize("example", ["vision", "immune-core", "hitl-review", "hive-mind"])
+def test_verify_passes_for_the_example(example: str) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "prodready", "verify", str(EXAMPLES / example), "--format", "json"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    report = json.loads(proc.stdout)
+    failed = [step for step in report["steps"] if not step["passed"]]
+    assert proc.returncode == 0, f"{failed}\n{proc.stderr[-3000:]}"
+    names = {step["name"] for step in report["steps"]}
+    for service in load_spec(EXAMPLES / example).services:
+        assert f"{service} down → readiness 503" in names
+
+
+def test_drill_fails_when_liveness_points_at_a_dependency_checking_endpoint() -> None:
+    spec = load_spec(EXAMPLES / "vision")
+    # model_copy skips validation on purpose: the spec itself refuses this liveness path.
+    wrong = spec.probes.model_copy(update={"liveness": spec.probes.readiness})
+    run = LocalRun(spec, EXAMPLES / "vision")
+    try:
+        run.start()
+        drill = Drill(run, probes=wrong)
+        assert drill.startup().passed
+        steps = {step.name: step for step in drill.fault("redis")}
+    finally:
+        run.close()
+    assert steps["redis down → readiness 503"].passed
+    assert not steps["redis outage → liveness stays 200"].passed
+    assert _leftovers(run) == []
+
+
+def test_a_failing_start_leaves_nothing_running(tmp_path: Path) -> None:
+    project = tmp_path / "broken"
+    project.mkdir()
+    (project / "pyproject.toml").write_text(
+        '[tool.prodready]\nname = "broken"\napp = "broken_app:app"\n'
+        'migrate = "python -c \\"raise SystemExit(3)\\""\n'
+        "[tool.prodready.services.redis]\n"
+    )
+    run = LocalRun(load_spec(project), project)
+    with pytest.raises(Exception, match="migration failed with exit code 3"):
+        run.start()
+    assert _leftovers(run) == []
+
+
+def test_up_stops_everything_on_sigterm() -> None:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "prodready", "--no-color", "up", str(EXAMPLES / "vision")],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout is not None
+    lines = []
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        line = proc.stdout.readline()
+        lines.append(line)
+        if "is up at" in line or not line:
+            break
+    up_line = next((line for line in lines if "is up at" in line), None)
+    assert up_line is not None, "".join(lines) + (proc.stderr.read() if proc.stderr else "")
+    port = int(up_line.rsplit(":", 1)[1])
+    rest = proc.stdout.read  # keep the pipe drained after the signal
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(90) == 0
+    rest()
+    ports = [int(line.rsplit(" ", 1)[1].rsplit(":", 1)[1]) for line in lines if " on 127." in line]
+    assert not is_bound("127.0.0.1", port)
+    assert all(not is_bound("127.0.0.1", p) for p in ports)
