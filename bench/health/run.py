@@ -180,8 +180,9 @@ def run_once(variant: str, pg: PostgresServer, rds: RedisServer, args: argparse.
         hung_pg = pg.dsn.replace(f"{pg.host}:{pg.port}", f"{hole.host}:{hole.port}")
         with serve(variant, hung_pg, rds.url) as base:
             time.sleep(3)  # let a background runner see the hang once
-            out["static_hung"] = wrk(base + "/static", duration=d, connections=c, timeout=5)
+            # same length for both, so both see the same share of the machine's noise
             long = args.hung_duration
+            out["static_hung"] = wrk(base + "/static", duration=long, connections=c, timeout=5)
             out["ready_hung"] = wrk(base + ready, duration=long, connections=c, timeout=long - 1)
             if variant == "prodready":
                 body = httpx.get(base + ready, timeout=5).json()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from prometheus_client import CollectorRegistry
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse
@@ -26,7 +27,8 @@ def build(variant: str) -> Any:
     if variant == "prodready":
         from prodready.metrics import MetricsMiddleware
 
-        app.add_middleware(MetricsMiddleware)
+        # its own registry: instrumentator uses the same metric names in the global one
+        app.add_middleware(MetricsMiddleware, registry=CollectorRegistry())
         return app
     if variant == "prodready-full":
         # metrics + request IDs + one JSON access line per request (to /dev/null)
@@ -37,7 +39,7 @@ def build(variant: str) -> Any:
 
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - lives as long as the process
         configure_logging(json=True, stream=sys.stdout)
-        app.add_middleware(MetricsMiddleware)
+        app.add_middleware(MetricsMiddleware, registry=CollectorRegistry())
         app.add_middleware(RequestIdMiddleware)
         return app
     if variant == "instrumentator":

@@ -175,3 +175,11 @@ def test_substitute_resolves_only_secret_references() -> None:
     assert substitute(value, lambda name: f"<{name}>") == (
         "postgresql://app:<POSTGRES_PASSWORD>@h:5432/db?x=$HOME"
     )
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_server_whose_command_skips_the_entrypoint_runs_as_a_user(kind: str) -> None:
+    entry = CATALOG.get(kind)
+    if entry.command is not None and entry.command(CONN)[0] == "sh":
+        assert entry.user is not None
+        assert entry.user.split(":")[0] != "0"

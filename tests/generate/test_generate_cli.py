@@ -8,6 +8,9 @@ import pytest
 from generate_support import copy_case
 
 from prodready.cli import main
+from prodready.errors import SpecError
+from prodready.generate import Target, TargetRegistry, generate
+from prodready.spec import ServiceSpec
 
 ONLY = ["--only", "docker", "compose", "env"]
 
@@ -126,3 +129,55 @@ def test_list_names_the_targets(capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     for name in ("docker", "compose", "env"):
         assert f"{name}:" in out
+
+
+@pytest.mark.parametrize(
+    ("replace", "expected"),
+    [
+        (
+            ('app = "shop.main:app"', 'app = "shop.mian:app"'),
+            "app module 'shop.mian' does not exist",
+        ),
+        (
+            ('app = "shop.main:app"', 'app = "shop.main:application"'),
+            "no module-level 'application'",
+        ),
+        (('source_dir = "src"', 'source_dir = "lib"'), "does not exist"),
+    ],
+)
+def test_an_app_that_cannot_be_found_exits_2_and_writes_nothing(
+    project: Path, capsys: pytest.CaptureFixture[str], replace: tuple[str, str], expected: str
+) -> None:
+    pyproject = project / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace(*replace, 1))
+    before = _files(project)
+    assert main(["generate", str(project)]) == 2
+    err = capsys.readouterr().err
+    assert expected in err
+    assert "tool.prodready.app" in err
+    assert "fix:" in err
+    assert _files(project) == before
+
+
+def test_a_targets_spec_error_names_the_spec_file_and_nothing_is_written(project: Path) -> None:
+    def refuse(spec: ServiceSpec) -> dict[str, str]:
+        raise SpecError("needs a production host", location="tool.prodready.environments")
+
+    registry = TargetRegistry(
+        [Target("fine", lambda spec: {"fine.yaml": "a: 1\n"}), Target("refuses", refuse)]
+    )
+    before = _files(project)
+    with pytest.raises(SpecError) as info:
+        generate(project, registry=registry)
+    assert info.value.path == str(project / "pyproject.toml")
+    assert _files(project) == before
+
+
+def test_generate_warns_when_dot_env_is_not_git_ignored(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["generate", str(project), *ONLY]) == 0
+    assert "not in .gitignore" in capsys.readouterr().err
+    (project / ".gitignore").write_text(".env\n")
+    assert main(["generate", str(project), *ONLY]) == 0
+    assert "not in .gitignore" not in capsys.readouterr().err

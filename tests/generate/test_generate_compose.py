@@ -110,6 +110,11 @@ def test_generated_local_secrets_appear_only_in_dot_env(case: str, tmp_path: Pat
         if "=" in line and not line.startswith("#")
     ]
     assert values
+    defined = {line.split("=", 1)[0] for line in (project / ".env").read_text().splitlines()}
+    referenced = set(
+        re.findall(r"\$\{([A-Z_][A-Z0-9_]*):\?", (project / "compose.yaml").read_text())
+    )
+    assert referenced <= defined  # `docker compose up` finds every secret it interpolates
     for rel in ("compose.yaml", "compose.prod.yaml", ".env.example", "Dockerfile"):
         text = (project / rel).read_text()
         assert not any(value in text for value in values), rel

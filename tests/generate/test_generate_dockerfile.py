@@ -12,7 +12,7 @@ from generate_support import CASES, GOLDEN, hadolint
 from prodready import _contract as contract
 from prodready.generate import add_header
 from prodready.generate.targets.docker import TARGET, server_argv
-from prodready.spec import CACHE_DIR, ServiceSpec, load_spec, parse_spec
+from prodready.spec import CACHE_DIR, ServiceSpec, detect_project, load_spec, parse_spec
 
 BASE = {"name": "svc", "app": "svc.main:app"}
 VARIANTS: dict[str, dict[str, object]] = {
@@ -148,3 +148,19 @@ def test_syntax_directive_stays_the_first_line() -> None:
     text = _dockerfile(parse_spec(BASE))
     assert text.splitlines()[0] == "# syntax=docker/dockerfile:1.7"
     assert "prodready:generated" in text.splitlines()[2]
+
+
+DETECT_FIXTURES = Path(__file__).resolve().parents[1] / "spec" / "fixtures"
+PROJECTS = sorted(
+    path.name for path in DETECT_FIXTURES.iterdir() if path.is_dir() and path.name != "no-app"
+)
+
+
+@pytest.mark.parametrize("project", PROJECTS)
+def test_dockerfile_for_each_detected_project_passes_hadolint(project: str, tmp_path: Path) -> None:
+    spec = detect_project(DETECT_FIXTURES / project).spec
+    path = tmp_path / "Dockerfile"
+    path.write_text(_dockerfile(spec), encoding="utf-8")
+    result = hadolint(path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.strip() == ""

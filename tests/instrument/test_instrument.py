@@ -5,7 +5,7 @@ from typing import Any
 
 import pytest
 import structlog
-from fastapi import FastAPI
+from fastapi import FastAPI, WebSocket
 from prometheus_client import CollectorRegistry
 from starlette.testclient import TestClient
 
@@ -151,3 +151,24 @@ def test_checks_are_registered_from_settings_and_feed_health_metrics(
         scrape = client.get("/metrics").text
     assert 'health_check_duration_seconds_count{check="redis"}' in scrape
     assert redis_server.password not in scrape
+
+
+def test_websockets_pass_through_with_metrics_and_an_echoed_request_id() -> None:
+    api = _api()
+
+    @api.websocket("/ws/{room}")
+    async def chat(websocket: WebSocket, room: str) -> None:
+        await websocket.accept()
+        await websocket.send_text(f"{room}:{websocket.state.request_id}")
+        await websocket.close()
+
+    registry = CollectorRegistry()
+    app = _instrument(api, registry=registry)
+    with (
+        TestClient(app) as client,
+        client.websocket_connect("/ws/lobby", headers={"X-Request-ID": "ws-1"}) as ws,
+    ):
+        assert ws.receive_text() == "lobby:ws-1"
+    labels = {"route": "/ws/{room}"}
+    assert registry.get_sample_value(names.WEBSOCKET_CONNECTIONS_TOTAL, labels) == 1
+    assert registry.get_sample_value(names.WEBSOCKET_CONNECTIONS_ACTIVE, labels) == 0

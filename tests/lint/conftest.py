@@ -11,6 +11,14 @@ from prodready.lint import Finding, check
 Lint = Callable[..., list[Finding]]
 
 
+@pytest.fixture(autouse=True)
+def _private_render_cache(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each test renders kustomizations into its own cache, never the user's."""
+    monkeypatch.setenv("PRODREADY_CACHE_DIR", str(tmp_path_factory.mktemp("render-cache")))
+
+
 @pytest.fixture
 def lint(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Lint:
     """Write ``files`` into a fresh directory and return the findings of ``rule`` on it."""

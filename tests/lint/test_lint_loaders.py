@@ -10,6 +10,7 @@ from lint_helpers import write_tree
 
 from prodready.lint import check, load_project
 from prodready.lint.loaders._dockerfile import parse_dockerfile
+from prodready.lint.loaders._kubernetes import cache_root
 from prodready.lint.loaders._yaml import YamlError, load_all, loc
 
 needs_kubectl = pytest.mark.skipif(
@@ -157,3 +158,22 @@ def test_a_broken_kustomization_is_a_pr000_finding(tmp_path: Path) -> None:
     report = check([tmp_path], select=("PR000",))
     assert [f.rule.id for f in report.findings] == ["PR000"]
     assert "kubectl kustomize failed" in report.findings[0].message
+
+
+@needs_kubectl
+def test_renders_are_cached_and_an_edit_invalidates_the_cache(tmp_path: Path) -> None:
+    tree = tmp_path / "tree"
+    write_tree(tree, KUSTOMIZE)
+    first = load_project([tree])
+    (cached,) = list(cache_root().glob("*.yaml"))
+    cached.write_text(cached.read_text().replace("name: prod-api", "name: from-cache"))
+    assert [o.name for g in load_project([tree]).groups for o in g.objects] == ["from-cache"]
+    assert [o.name for g in load_project([tree], cache=False).groups for o in g.objects] == [
+        "prod-api"
+    ]
+    (tree / "base" / "deploy.yaml").write_text(
+        (tree / "base" / "deploy.yaml").read_text().replace("image: api", "image: api:2")
+    )
+    assert [o.name for g in load_project([tree]).groups for o in g.objects] == ["prod-api"]
+    assert len(list(cache_root().glob("*.yaml"))) == 2
+    assert first.groups

@@ -34,6 +34,19 @@ def test_pr101_quiet_for_a_numeric_non_root_user(lint: Lint) -> None:
     assert lint("PR101", {"Dockerfile": GOOD}) == []
 
 
+def test_pr101_quiet_when_every_kubernetes_container_sets_run_as_user(lint: Lint) -> None:
+    pod = """
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: api}
+        spec:
+          securityContext: {runAsUser: 1000}
+          containers: [{name: api, image: "registry.example.com/api:1.0"}]
+        """
+    files = {"api/Dockerfile": "FROM python:3.12-slim\n", "k8s/pod.yaml": pod}
+    assert lint("PR101", files) == []
+
+
 def test_pr102_fires_for_untagged_and_latest_images(lint: Lint) -> None:
     text = "FROM python AS a\nFROM node:latest\nFROM a\n"
     assert [f.location.line for f in lint("PR102", {"Dockerfile": text})] == [1, 2]

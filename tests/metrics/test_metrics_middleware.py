@@ -207,7 +207,7 @@ def test_two_middlewares_on_one_registry_share_the_metric_families(
 
 def test_importing_the_metrics_package_registers_nothing() -> None:
     code = (
-        "import prometheus_client, prodready.metrics, prodready.logging\n"
+        "import prometheus_client, prodready.metrics, prodready.logging, prodready._instrument\n"
         "names = [m.name for m in prometheus_client.REGISTRY.collect()]\n"
         "print(any(n.startswith(('http_', 'health_', 'websocket_')) for n in names))\n"
     )

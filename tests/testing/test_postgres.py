@@ -3,6 +3,7 @@ from __future__ import annotations
 import asyncpg
 import pytest
 
+from prodready.errors import ExternalToolError
 from prodready.testing import PostgresServer
 from prodready.testing.pytest_plugin import ServerFactory
 
@@ -44,3 +45,21 @@ async def test_postgres_stop_fails_connections_and_restart_recovers_with_data(
         assert await conn.fetchval("SELECT v FROM kept") == 42
     finally:
         await conn.close()
+
+
+async def test_postgres_extensions_are_created_before_the_first_start(
+    server_factory: ServerFactory,
+) -> None:
+    server = server_factory(PostgresServer, extensions=("pg_trgm",))
+    conn = await asyncpg.connect(server.url)
+    try:
+        assert await conn.fetchval("SELECT similarity('prodready', 'prodreadx')") > 0.5
+    finally:
+        await conn.close()
+
+
+def test_postgres_missing_extension_raises_naming_it() -> None:
+    server = PostgresServer(extensions=("no_such_extension",))
+    with pytest.raises(ExternalToolError, match="'no_such_extension' is not installed"):
+        server.start()
+    server.close()

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import pytest
 import redis.asyncio as aioredis
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
 from redis.exceptions import AuthenticationError, ConnectionError
 
 from prodready.testing import RedisServer
@@ -20,7 +22,10 @@ async def test_redis_server_answers_ping_set_get_with_the_url_password(
 
 
 async def test_redis_server_requires_its_password(redis_server: RedisServer) -> None:
-    client = aioredis.Redis(host=redis_server.host, port=redis_server.port)
+    # No retries: redis-py would otherwise back off for seconds before giving up.
+    client = aioredis.Redis(
+        host=redis_server.host, port=redis_server.port, retry=Retry(NoBackoff(), 0)
+    )
     try:
         with pytest.raises(AuthenticationError):
             await client.ping()

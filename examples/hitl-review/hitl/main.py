@@ -106,7 +106,15 @@ def _review_dict(review: APVReview) -> dict[str, object]:
     }
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def _clients(request: Request) -> Clients:
+    return request.app.state.clients  # type: ignore[no-any-return]
+
+
+# Module level: FastAPI resolves these string annotations in the module's namespace.
+Deps = Annotated[Clients, Depends(_clients)]
+
+
+def create_app(settings: Settings | None = None) -> prodready.Instrumented:
     settings = settings or Settings.load()
 
     @asynccontextmanager
@@ -130,11 +138,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             await engine.dispose()
 
     app = FastAPI(title="HITL review API", version="1.0.0", lifespan=lifespan)
-
-    def clients(request: Request) -> Clients:
-        return request.app.state.clients  # type: ignore[no-any-return]
-
-    Deps = Annotated[Clients, Depends(clients)]
 
     @app.post("/reviews", status_code=201)
     async def file_review(body: ReviewIn, deps: Deps) -> dict[str, object]:
@@ -192,8 +195,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         finally:
             hub.sockets.discard(websocket)
 
-    prodready.instrument(app, settings=settings)
-    return app
+    return prodready.instrument(app, settings=settings)
 
 
 app = create_app()

@@ -37,7 +37,7 @@ class IntentIn(BaseModel):
     lang: Annotated[str, Field(pattern=r"^(pt|en|es)$")] = "en"
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None) -> prodready.Instrumented:
     settings = settings or Settings.load()
 
     @asynccontextmanager
@@ -97,8 +97,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             )
             return [dict(record) async for record in result]
 
-    prodready.instrument(app, settings=settings)
-    return app
+    return prodready.instrument(app, settings=settings)
 
 
 app = create_app()

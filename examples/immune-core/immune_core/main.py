@@ -61,7 +61,15 @@ class Clients:
         self.producer = producer
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def _clients(request: Request) -> Clients:
+    return request.app.state.clients  # type: ignore[no-any-return]
+
+
+# Module level: FastAPI resolves these string annotations in the module's namespace.
+Deps = Annotated[Clients, Depends(_clients)]
+
+
+def create_app(settings: Settings | None = None) -> prodready.Instrumented:
     settings = settings or Settings.load()
 
     @asynccontextmanager
@@ -83,11 +91,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             await pool.close()
 
     app = FastAPI(title="Active Immune Core", version="1.0.0", lifespan=lifespan)
-
-    def clients(request: Request) -> Clients:
-        return request.app.state.clients  # type: ignore[no-any-return]
-
-    Deps = Annotated[Clients, Depends(clients)]
 
     @app.post("/cytokines", status_code=202)
     async def signal(cytokine: Cytokine, deps: Deps) -> dict[str, object]:
@@ -127,8 +130,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             raise HTTPException(404, f"no memory of antigen {antigen!r}")
         return Memory(**dict(row))
 
-    prodready.instrument(app, settings=settings)
-    return app
+    return prodready.instrument(app, settings=settings)
 
 
 app = create_app()

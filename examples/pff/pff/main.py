@@ -30,7 +30,15 @@ class DocumentIn(BaseModel):
     body: Annotated[str, Field(min_length=1, max_length=100_000)]
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def _pool(request: Request) -> psycopg_pool.AsyncConnectionPool:
+    return request.app.state.pool  # type: ignore[no-any-return]
+
+
+# Module level: FastAPI resolves these string annotations in the module's namespace.
+Pool = Annotated[psycopg_pool.AsyncConnectionPool, Depends(_pool)]
+
+
+def create_app(settings: Settings | None = None) -> prodready.Instrumented:
     settings = settings or Settings.load()
 
     @asynccontextmanager
@@ -46,11 +54,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             await pool.close()
 
     app = FastAPI(title="PFF", version="1.0.0", lifespan=lifespan)
-
-    def pool(request: Request) -> psycopg_pool.AsyncConnectionPool:
-        return request.app.state.pool  # type: ignore[no-any-return]
-
-    Pool = Annotated[psycopg_pool.AsyncConnectionPool, Depends(pool)]
 
     @app.post("/documents", status_code=202)
     async def add_document(doc: DocumentIn, db: Pool) -> dict[str, object]:
@@ -89,8 +92,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             rows = await cur.fetchall()
         return [{"id": r[0], "title": r[1], "distance": round(r[2], 6)} for r in rows]
 
-    prodready.instrument(app, settings=settings)
-    return app
+    return prodready.instrument(app, settings=settings)
 
 
 app = create_app()

@@ -38,7 +38,20 @@ CREATE TABLE IF NOT EXISTS analyses (
 """
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def _pool(request: Request) -> asyncpg.Pool:
+    return request.app.state.pool  # type: ignore[no-any-return]
+
+
+def _cache(request: Request) -> aioredis.Redis:
+    return request.app.state.cache  # type: ignore[no-any-return]
+
+
+# Module level: FastAPI resolves these string annotations in the module's namespace.
+Pool = Annotated[asyncpg.Pool, Depends(_pool)]
+Cache = Annotated[aioredis.Redis, Depends(_cache)]
+
+
+def create_app(settings: Settings | None = None) -> prodready.Instrumented:
     settings = settings or Settings.load()
 
     @asynccontextmanager
@@ -57,15 +70,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             await pool.close()
 
     app = FastAPI(title="Vision API", version="1.0.0", lifespan=lifespan)
-
-    def pool(request: Request) -> asyncpg.Pool:
-        return request.app.state.pool  # type: ignore[no-any-return]
-
-    def cache(request: Request) -> aioredis.Redis:
-        return request.app.state.cache  # type: ignore[no-any-return]
-
-    Pool = Annotated[asyncpg.Pool, Depends(pool)]
-    Cache = Annotated[aioredis.Redis, Depends(cache)]
 
     @app.post("/api/analyses", status_code=201)
     async def create_analysis(request: Request, db: Pool, kv: Cache) -> dict[str, object]:
@@ -100,8 +104,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             raise HTTPException(404, f"no analysis for {sha256}")
         return {"sha256": sha256, **dict(row)}
 
-    prodready.instrument(app, settings=settings)
-    return app
+    return prodready.instrument(app, settings=settings)
 
 
 app = create_app()

@@ -82,6 +82,8 @@ class CatalogEntry:
     - ``server_env``/``command``: the server container's own env and argv (``None``: the image's).
     - ``health_command``: an argv that exits 0 when the server accepts work.
     - ``data_path``: where the server keeps data (a named volume / PVC), ``None`` if stateless.
+    - ``user``: ``uid:gid`` to run the server as when ``command`` bypasses the image's own
+      privilege drop (``None``: the image handles it).
     """
 
     kind: str
@@ -96,6 +98,7 @@ class CatalogEntry:
     app_secrets: tuple[str, ...] = ()
     data_path: str | None = None
     command: Callable[[Connection], tuple[str, ...]] | None = None
+    user: str | None = None
     resources: Resources = field(default_factory=Resources)
     start_period_s: int = 20
     exporter: Exporter | None = None

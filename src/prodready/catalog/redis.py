@@ -22,6 +22,8 @@ ENTRY = CatalogEntry(
         # redis-cli reads the password from here, so it never appears in the health argv.
         "REDISCLI_AUTH": "${REDIS_PASSWORD}",
     },
+    # `sh -c` skips the image entrypoint's switch to the redis user, so name that user here.
+    user="999:999",
     command=lambda conn: (
         "sh",
         "-c",

@@ -52,6 +52,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="read kustomize directories as plain files instead of running kubectl",
     )
     parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="render kustomizations again even if an identical tree was rendered before "
+        "(cache: $PRODREADY_CACHE_DIR or ~/.cache/prodready)",
+    )
+    parser.add_argument(
         "--config",
         type=Path,
         default=Path("pyproject.toml"),
@@ -117,7 +123,11 @@ def _run(args: argparse.Namespace, out: Output) -> int:
         raise UsageError(f"fail-on must be one of {', '.join(_LEVELS)}", path=config.path or None)
     version = args.kubernetes_version or config.kubernetes_version or DEFAULT_KUBERNETES_VERSION
     project = load_project(
-        paths, render=not args.no_render, kubernetes_version=version, exclude=config.exclude
+        paths,
+        render=not args.no_render,
+        kubernetes_version=version,
+        exclude=config.exclude,
+        cache=not args.no_cache,
     )
     report = run_rules(
         project,

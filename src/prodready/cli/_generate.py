@@ -48,8 +48,8 @@ def _show_diff(out: Output, change: FileChange) -> None:
 
 def _run(args: argparse.Namespace, out: Output) -> int:
     from prodready.errors import InputError, UsageError
-    from prodready.generate import apply_plan, default_targets, plan_changes
-    from prodready.spec import load_spec
+    from prodready.generate import apply_plan, default_targets, plan_changes, render_targets
+    from prodready.spec import find_spec_file, load_spec, locate_app
 
     registry = default_targets()
     if args.list:
@@ -66,7 +66,9 @@ def _run(args: argparse.Namespace, out: Output) -> int:
     project: Path = args.path
     spec = load_spec(project)
     root = project if project.is_dir() else project.parent
-    rendered = registry.render(spec, only=args.only)
+    spec_file = find_spec_file(project)
+    locate_app(spec, root, spec_file)
+    rendered = render_targets(registry, spec, only=args.only, spec_file=spec_file)
     plan = plan_changes(root, rendered.files, rendered.seeds)
 
     if args.check:

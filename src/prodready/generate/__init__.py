@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from importlib.metadata import entry_points
 from pathlib import Path
 
-from prodready.errors import RegistryError
+from prodready.errors import RegistryError, SpecError
 from prodready.generate._model import Rendered, Target, TargetRegistry, check_relative_path
 from prodready.generate._render import dump_yaml, render_template
 from prodready.generate._writer import (
@@ -27,7 +27,7 @@ from prodready.generate._writer import (
     plan_changes,
     split_header,
 )
-from prodready.spec import ServiceSpec, load_spec
+from prodready.spec import ServiceSpec, find_spec_file, load_spec, locate_app
 
 __all__ = [
     "BUILTIN_TARGETS",
@@ -45,6 +45,7 @@ __all__ = [
     "dump_yaml",
     "generate",
     "plan_changes",
+    "render_targets",
     "render_template",
     "split_header",
 ]
@@ -85,6 +86,18 @@ def default_targets(*, plugins: bool = True) -> TargetRegistry:
     return registry
 
 
+def render_targets(
+    registry: TargetRegistry, spec: ServiceSpec, *, only: Iterable[str] | None, spec_file: Path
+) -> Rendered:
+    """Render, attributing a target's :class:`SpecError` without a file to the spec's file."""
+    try:
+        return registry.render(spec, only=list(only) if only else None)
+    except SpecError as exc:
+        if exc.path is None:
+            exc.path = str(spec_file)
+        raise
+
+
 @dataclass(frozen=True)
 class GenerateResult:
     """The spec, what was rendered, the plan, and the changes actually written (empty on check)."""
@@ -105,13 +118,16 @@ def generate(
 ) -> GenerateResult:
     """Load the spec of ``project``, render the targets and (unless ``check``) write the files.
 
+    The app named by the spec must exist in the project (read, not imported).
     Everything is rendered and compared before anything is written; a hand-edited file stops the
     whole run unless ``force``.
     """
     spec = load_spec(project)
     root = project if project.is_dir() else project.parent
+    spec_file = find_spec_file(project)
+    locate_app(spec, root, spec_file)
     targets = registry if registry is not None else default_targets()
-    rendered = targets.render(spec, only=list(only) if only else None)
+    rendered = render_targets(targets, spec, only=only, spec_file=spec_file)
     plan = plan_changes(root, rendered.files, rendered.seeds)
     written = () if check else apply_plan(plan, force=force)
     return GenerateResult(spec=spec, rendered=rendered, plan=plan, written=written)

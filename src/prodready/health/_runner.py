@@ -177,9 +177,10 @@ class HealthRunner:
         """Drain (readiness 503 from here on), then stop everything. Idempotent.
 
         The drain delay is not waited here: on SIGTERM it already passed before the server began
-        its shutdown (and so the lifespan's). Cancels the background tasks and in-flight runs, closes every checker that has an
-        ``aclose`` (each bounded by its timeout; errors ignored: the process is going away) and
-        shuts the thread pool down without waiting for stuck threads.
+        its shutdown (and so the lifespan's). Cancels the background tasks and in-flight runs,
+        closes every checker that has an ``aclose`` (each bounded by its timeout; errors ignored:
+        the process is going away) and shuts the thread pool down without waiting for stuck
+        threads.
         """
         self.drain()
         self._restore_sigterm()

@@ -50,11 +50,12 @@ def check(
     kubernetes_version: str = DEFAULT_KUBERNETES_VERSION,
     exclude: tuple[str, ...] = (),
     render: bool = True,
+    cache: bool = True,
 ) -> Report:
     """Load ``paths`` and run the selected rules (all built-ins by default)."""
     registry = registry if registry is not None else default_registry()
     project = load_project(
-        paths, render=render, kubernetes_version=kubernetes_version, exclude=exclude
+        paths, render=render, kubernetes_version=kubernetes_version, exclude=exclude, cache=cache
     )
     return run_rules(
         project, selected_rules(registry, select, ignore), per_file_ignores=per_file_ignores

@@ -11,6 +11,7 @@ from prodready.spec._detect import (
     Detection,
     Finding,
     detect_project,
+    locate_app,
     spec_to_table,
 )
 from prodready.spec._load import SPEC_FILES, find_spec_file, load_spec, parse_spec
@@ -59,6 +60,7 @@ __all__ = [
     "detect_project",
     "find_spec_file",
     "load_spec",
+    "locate_app",
     "memory_bytes",
     "parse_spec",
     "spec_to_table",

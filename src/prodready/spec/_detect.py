@@ -441,3 +441,46 @@ def spec_to_table(spec: ServiceSpec) -> dict[str, Any]:
     for name, service in spec.services.items():
         data.setdefault("services", {}).setdefault(name, {})["kind"] = service.kind
     return data
+
+
+def locate_app(spec: ServiceSpec, root: Path, spec_file: Path | None = None) -> Path:
+    """The file that defines ``spec.app``; :class:`SpecError` (naming ``app``) when it is absent.
+
+    Read, not imported: the module must exist under ``source_dir`` and assign, define or import
+    the attribute at module level.
+    """
+    location = (
+        "app"
+        if spec_file is not None and spec_file.name == "prodready.toml"
+        else ("tool.prodready.app")
+    )
+    base = root / spec.source_dir
+    parts = spec.app_module.split(".")
+    candidates = [base.joinpath(*parts).with_suffix(".py"), base.joinpath(*parts, "__init__.py")]
+    module_file = next((path for path in candidates if path.is_file()), None)
+    if module_file is None:
+        looked = " or ".join(str(path.relative_to(root)) for path in candidates)
+        raise SpecError(
+            f"the app module {spec.app_module!r} does not exist (looked for {looked})",
+            path=spec_file,
+            location=location,
+            expected=f"'package.module:attribute' importable from source_dir ({spec.source_dir!r})",
+            hint="correct app (or source_dir), or run 'prodready init --force' to detect it",
+        )
+    text = module_file.read_text(encoding="utf-8", errors="replace")
+    attr = re.escape(spec.app_attr)
+    defined = re.search(
+        rf"^(?:{attr}\s*(?::[^=\n]*)?=|(?:async\s+)?def\s+{attr}\s*\(|class\s+{attr}\b"
+        rf"|from\s+\S+\s+import\s+[^\n]*\b{attr}\b)",
+        text,
+        re.MULTILINE,
+    )
+    if defined is None:
+        raise SpecError(
+            f"{module_file.relative_to(root)} has no module-level {spec.app_attr!r}",
+            path=spec_file,
+            location=location,
+            expected=f"'{spec.app_attr} = FastAPI(...)' (or a factory call) in that module",
+            hint="correct the attribute after ':' in app",
+        )
+    return module_file

@@ -385,11 +385,13 @@ class BuildFile(_Model):
 class Build(_Model):
     """How the image is built.
 
-    ``run`` holds commands executed at build time *as the app user* with HOME and XDG_CACHE_HOME
-    set (e.g. ``python -m spacy download …`` or a script that loads a model once), so caches land
-    in the app-owned cache and nothing is downloaded at start-up. ``apt`` (runtime) and
-    ``build_apt`` (builder stage only) must pin versions (``libpq5=15.10-0+deb12u1``): an unpinned
-    package makes every build different.
+    ``run`` holds commands executed at build time, after the source is copied, *as the app user*
+    with HOME and XDG_CACHE_HOME set (e.g. a script that loads a model once), so caches land in
+    the app-owned cache and nothing is downloaded at start-up. The venv is read-only to that user:
+    packages (spaCy models included) belong in the dependencies, not in ``run``.
+
+    ``apt`` (runtime) and ``build_apt`` (builder stage only) must pin versions
+    (``libpq5=15.10-0+deb12u1``): an unpinned package makes every build different.
     """
 
     requirements: str | None = None

@@ -339,6 +339,8 @@ class ManagedServer:
                 hint=self.install_hint,
             ) from e
         output = (proc.stdout + proc.stderr).decode(errors="replace")
+        with self.log_path.open("a") as log:
+            log.write(f"$ {Path(command[0]).name} ... (exit {proc.returncode})\n{output}")
         if proc.returncode != 0:
             tail = "\n".join(output.splitlines()[-_LOG_TAIL_LINES:])
             tool = Path(command[0]).name

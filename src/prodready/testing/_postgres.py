@@ -6,6 +6,7 @@ import os
 import re
 import secrets
 import signal
+from collections.abc import Sequence
 from pathlib import Path
 from typing import ClassVar
 
@@ -36,6 +37,8 @@ def _bindir() -> Path:
 class PostgresServer(ManagedServer):
     """PostgreSQL with a ``prodready`` role (random password, SCRAM) owning a ``prodready`` db.
 
+    ``extensions`` (SQL names such as ``pg_trgm`` or ``citext``) are created in the database before
+    the first start; one whose files are not installed raises ExternalToolError naming it.
     Durability is traded for speed (``fsync=off``): a crash may lose data, a ``stop()`` does not.
     ``stop()`` is a fast shutdown: open connections are closed by the server.
     """
@@ -52,10 +55,12 @@ class PostgresServer(ManagedServer):
         ready_timeout: float | None = None,
         user: str = "prodready",
         database: str = "prodready",
+        extensions: Sequence[str] = (),
     ) -> None:
         super().__init__(host=host, port=port, ready_timeout=ready_timeout)
         self.user = user
         self.database = database
+        self.extensions = tuple(extensions)
         self.password = secrets.token_urlsafe(18)
         self._run_as = RunAs.for_current_user()
 
@@ -97,6 +102,28 @@ class PostgresServer(ManagedServer):
         self._run_tool(
             [bindir / "postgres", "--single", "-D", data, "-F", "postgres"],
             stdin=f'CREATE DATABASE "{self.database}" OWNER "{self.user}";\n',
+            run_as=self._run_as,
+        )
+        if self.extensions:
+            self._create_extensions(bindir, data)
+
+    def _create_extensions(self, bindir: Path, data: Path) -> None:
+        sharedir = Path("/usr/share/postgresql") / bindir.parent.name / "extension"
+        for name in self.extensions:
+            if not (sharedir / f"{name}.control").is_file():
+                raise ExternalToolError(
+                    f"PostgreSQL extension {name!r} is not installed "
+                    f"(no {sharedir / (name + '.control')})",
+                    expected="an extension shipped by PostgreSQL or a Debian package "
+                    f"(postgresql-{bindir.parent.name}-<name>)",
+                    hint="install its Debian package in scripts/install-test-deps",
+                )
+        statements = "".join(
+            f'CREATE EXTENSION IF NOT EXISTS "{name}";\n' for name in self.extensions
+        )
+        self._run_tool(
+            [bindir / "postgres", "--single", "-D", data, "-F", self.database],
+            stdin=statements,
             run_as=self._run_as,
         )
 

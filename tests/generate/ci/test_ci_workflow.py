@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 import subprocess
 import sys
 import tomllib
@@ -15,10 +16,15 @@ import yaml
 
 from prodready.catalog import Connection, default_catalog
 from prodready.generate.targets import ci
-from prodready.spec import ServiceSpec, parse_spec
+from prodready.spec import ServiceSpec, load_spec, parse_spec
 
 SPECS = Path(__file__).parent.parent / "monitoring" / "specs"
 SPEC_NAMES = tuple(sorted(path.stem for path in SPECS.glob("*.toml")))
+EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
+# Golden files pin the test specs; the property tests also run on the reference services.
+CASES = SPEC_NAMES + tuple(
+    sorted(f"example:{path.parent.name}" for path in EXAMPLES.glob("*/pyproject.toml"))
+)
 GOLDEN = Path(__file__).parent / "golden"
 CHECK_JSONSCHEMA = Path(sys.executable).parent / "check-jsonschema"
 SHA = re.compile(r"^[0-9a-f]{40}$")
@@ -33,6 +39,8 @@ ALLOWED = {
 
 
 def _spec(name: str) -> ServiceSpec:
+    if name.startswith("example:"):
+        return load_spec(EXAMPLES / name.removeprefix("example:"))
     with (SPECS / f"{name}.toml").open("rb") as handle:
         return parse_spec(tomllib.load(handle))
 
@@ -56,7 +64,7 @@ def test_workflow_matches_golden(name: str) -> None:
     assert golden.read_text(encoding="utf-8") == text
 
 
-@pytest.mark.parametrize("name", SPEC_NAMES)
+@pytest.mark.parametrize("name", CASES)
 def test_workflow_validates_against_the_github_actions_schema(name: str, tmp_path: Path) -> None:
     path = tmp_path / "ci.yml"
     path.write_text(ci.render(_spec(name))[ci.WORKFLOW_PATH], encoding="utf-8")
@@ -87,7 +95,7 @@ def test_the_schema_check_rejects_a_broken_workflow(tmp_path: Path) -> None:
     assert result.returncode == 1
 
 
-@pytest.mark.parametrize("name", SPEC_NAMES)
+@pytest.mark.parametrize("name", CASES)
 def test_every_action_is_pinned_by_a_full_commit_sha_with_its_tag(name: str) -> None:
     text = ci.render(_spec(name))[ci.WORKFLOW_PATH]
     uses = [step["uses"] for step in _steps(_workflow(name)) if "uses" in step]
@@ -99,7 +107,7 @@ def test_every_action_is_pinned_by_a_full_commit_sha_with_its_tag(name: str) -> 
         assert f"uses: {reference} # {ci.ACTIONS[repo].tag}\n" in text
 
 
-@pytest.mark.parametrize("name", SPEC_NAMES)
+@pytest.mark.parametrize("name", CASES)
 def test_permissions_are_read_only_by_default_and_widened_per_job(name: str) -> None:
     workflow = _workflow(name)
     assert workflow["permissions"] == {"contents": "read"}
@@ -111,7 +119,7 @@ def test_permissions_are_read_only_by_default_and_widened_per_job(name: str) -> 
             assert step["with"]["persist-credentials"] is False
 
 
-@pytest.mark.parametrize("name", SPEC_NAMES)
+@pytest.mark.parametrize("name", CASES)
 def test_no_expression_is_inlined_into_a_shell_script(name: str) -> None:
     """Template injection: values reach ``run`` through ``env``, never ``${{ }}`` in the script."""
     for step in _steps(_workflow(name)):
@@ -144,7 +152,7 @@ def _windows_args(options: str) -> list[str]:
     return args
 
 
-@pytest.mark.parametrize("name", SPEC_NAMES)
+@pytest.mark.parametrize("name", CASES)
 def test_service_containers_use_the_catalogue_image_and_health_command(name: str) -> None:
     spec = _spec(name)
     catalog = default_catalog()
@@ -152,7 +160,9 @@ def test_service_containers_use_the_catalogue_image_and_health_command(name: str
     scripts = "\n".join(step.get("run", "") for step in test_job["steps"])
     for service_name, service in spec.services.items():
         entry = catalog.get(service.kind)
-        local = Connection("localhost", entry.port, entry.default_user, spec.database_name(service_name))
+        local = Connection(
+            "localhost", entry.port, entry.default_user, spec.database_name(service_name)
+        )
         image = entry.image_ref(service.version, service.extensions)
         health = ci.shell_command(entry.health_command(local))
         if entry.command is None:
@@ -165,9 +175,12 @@ def test_service_containers_use_the_catalogue_image_and_health_command(name: str
             # GitHub service containers cannot take a command: started with docker run instead.
             assert f"docker run -d --name {service_name} " in scripts
             assert image in scripts
+            assert f"--health-cmd {shlex.quote(health)}" in scripts
+            if entry.user is not None:
+                assert f"--user {entry.user} " in scripts
 
 
-@pytest.mark.parametrize("name", SPEC_NAMES)
+@pytest.mark.parametrize("name", CASES)
 def test_the_app_under_test_reaches_every_service_on_localhost(name: str) -> None:
     spec = _spec(name)
     env = _workflow(name)["jobs"]["test"]["env"]
@@ -210,3 +223,21 @@ def test_a_spec_without_migrations_deploys_without_a_migration_job() -> None:
 )
 def test_dependencies_install_with_the_spec_package_manager(name: str, expected: str) -> None:
     assert any(expected in command for command in ci.install_commands(_spec(name)))
+
+
+def test_a_service_health_option_survives_the_runner_quoting_and_runs(
+    postgres_server: Any,
+) -> None:
+    """The --health-cmd the runner hands Docker, run as Docker runs it (``sh -c``), passes
+    against a real PostgreSQL (PGPORT points pg_isready at the test server's port)."""
+    options = _workflow("shop")["jobs"]["test"]["services"]["postgres"]["options"]
+    args = _windows_args(options)
+    command = args[args.index("--health-cmd") + 1]
+    env = {**os.environ, "PGPORT": str(postgres_server.port)}
+    healthy = subprocess.run(["sh", "-c", command], env=env, timeout=30, check=False)
+    assert healthy.returncode == 0
+    env["PGPORT"] = "1"  # nothing listens there: the same command must now fail
+    down = subprocess.run(
+        ["sh", "-c", command], env=env, timeout=30, check=False, capture_output=True
+    )
+    assert down.returncode != 0

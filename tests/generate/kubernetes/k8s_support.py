@@ -12,7 +12,7 @@ from typing import Any
 import yaml
 
 from prodready.generate.targets.kubernetes import Options, render
-from prodready.spec import ServiceSpec, parse_spec
+from prodready.spec import ServiceSpec, load_spec, parse_spec
 
 HERE = Path(__file__).resolve().parent
 SPECS = HERE / "specs"
@@ -38,10 +38,21 @@ SHAPES = (
     Shape("gateway", "gateway.toml"),
     Shape("immune-core-options", "immune-core.toml", ALL_OPTIONS),
 )
+REPO = HERE.parents[2]
+# The reference services in examples/ (one per seed system), rendered as they are committed.
+EXAMPLES = tuple(
+    Shape(f"example-{path.name}", f"examples/{path.name}")
+    for path in sorted((REPO / "examples").iterdir())
+    if (path / "pyproject.toml").exists()
+)
+ALL_SHAPES = SHAPES + EXAMPLES
 SHAPE_IDS = [shape.name for shape in SHAPES]
+ALL_SHAPE_IDS = [shape.name for shape in ALL_SHAPES]
 
 
 def load(spec_file: str) -> ServiceSpec:
+    if spec_file.startswith("examples/"):
+        return load_spec(REPO / spec_file)
     return parse_spec(tomllib.loads((SPECS / spec_file).read_text()), path=SPECS / spec_file)
 
 

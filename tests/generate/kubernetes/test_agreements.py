@@ -15,7 +15,8 @@ from prodready.catalog import connection, default_catalog
 from prodready.generate.targets import docker
 from prodready.generate.targets.kubernetes import _pod
 from prodready.health import HealthApp, HealthRegistry, HealthRunner
-from prodready.spec import cpu_millis
+from prodready.lint import check
+from prodready.spec import CACHE_DIR, cpu_millis
 
 PROBES = ("startupProbe", "livenessProbe", "readinessProbe")
 _REF = re.compile(r"\$\(([A-Z_][A-Z0-9_]*)\)")
@@ -156,20 +157,30 @@ def test_dev_hostnames_resolve_to_services_of_the_same_render(rendered: Rendered
         assert set(hosts.values()) - {None} == set(rendered.spec.services)
 
 
-def test_prod_hostnames_are_the_external_endpoints_of_the_spec(rendered: Rendered) -> None:
-    expected = {
-        address.partition(":")[0]
-        for env in rendered.spec.environments.values()
-        for address in env.hosts.values()
+def declared_hosts(r: Rendered) -> dict[str, str]:
+    """Service name -> the production host the spec declares for it."""
+    return {
+        name: address.partition(":")[0]
+        for env in r.spec.environments.values()
+        for name, address in env.hosts.items()
     }
+
+
+def test_prod_hostnames_are_external_endpoints_or_services_of_the_same_render(
+    rendered: Rendered,
+) -> None:
+    external = declared_hosts(rendered)
+    in_cluster = set(rendered.spec.services) - set(external)
+    expected = set(external.values()) | in_cluster
     names = connection_settings(rendered)
     services = {svc["metadata"]["name"] for svc in rendered.of("overlays/prod", "Service")}
     for workload in app_workloads(rendered, "overlays/prod"):
         values = env_values(rendered, "overlays/prod", app_container(workload))
         hosts = {host_of(values[key]) for key in names} - {None}
         assert hosts == expected
-        assert not hosts & services
-    assert rendered.of("overlays/prod", "StatefulSet") == []
+        assert hosts & services == in_cluster
+    statefulsets = {s["metadata"]["name"] for s in rendered.of("overlays/prod", "StatefulSet")}
+    assert statefulsets == in_cluster
 
 
 def test_secret_references_are_declared_before_use(rendered: Rendered) -> None:
@@ -210,14 +221,39 @@ def test_hpa_targets_have_requests_for_every_metric(rendered: Rendered) -> None:
             assert metric["resource"]["name"] in requests
 
 
-def test_pdb_exists_only_when_prod_runs_more_than_one_pod(rendered: Rendered) -> None:
+def test_pdbs_exist_exactly_for_deployments_running_more_than_one_pod(
+    rendered: Rendered,
+) -> None:
     spec = rendered.spec
-    minimum = spec.autoscaling.min_replicas if spec.autoscaling else spec.replicas
-    assert len(rendered.of("overlays/prod", "PodDisruptionBudget")) == (1 if minimum > 1 else 0)
+    expected: dict[str, int] = {}
+    expected[spec.name] = spec.autoscaling.min_replicas if spec.autoscaling else spec.replicas
+    for name, process in spec.processes.items():
+        expected[f"{spec.name}-{name}"] = process.replicas
+    budgets = {
+        p["metadata"]["name"]: p for p in rendered.of("overlays/prod", "PodDisruptionBudget")
+    }
+    assert set(budgets) == {name for name, count in expected.items() if count > 1}
     assert rendered.of("overlays/dev", "PodDisruptionBudget") == []
-    for pdb in rendered.of("overlays/prod", "PodDisruptionBudget"):
-        labels = web(rendered, "overlays/prod")["spec"]["template"]["metadata"]["labels"]
-        assert pdb["spec"]["selector"]["matchLabels"].items() <= labels.items()
+    for name, budget in budgets.items():
+        labels = rendered.one("overlays/prod", "Deployment", name)["spec"]["template"]["metadata"]
+        assert budget["spec"]["selector"]["matchLabels"].items() <= labels["labels"].items()
+        assert budget["spec"]["maxUnavailable"] == 1
+
+
+def test_prod_runs_the_spec_replica_counts_and_dev_runs_one_pod_each(rendered: Rendered) -> None:
+    spec = rendered.spec
+    for deployment in rendered.of("overlays/dev", "Deployment"):
+        assert deployment["spec"]["replicas"] == 1
+    web_prod = web(rendered, "overlays/prod")
+    assert web_prod["spec"].get("replicas") == (None if spec.autoscaling else spec.replicas)
+    for name, process in spec.processes.items():
+        worker = rendered.one("overlays/prod", "Deployment", f"{spec.name}-{name}")
+        assert worker["spec"]["replicas"] == process.replicas
+
+
+def test_our_checker_reports_nothing_on_the_generated_tree(rendered: Rendered) -> None:
+    report = check([rendered.root])
+    assert [(f.rule.id, f.message) for f in report.findings] == []
 
 
 def test_run_as_user_and_fs_group_equal_the_dockerfile_uid(rendered: Rendered) -> None:
@@ -272,19 +308,41 @@ def test_pods_meet_the_restricted_pod_security_standard(rendered: Rendered) -> N
                 assert context["runAsUser"] > 0
 
 
-def test_app_root_filesystem_is_read_only_with_writable_scratch_dirs(rendered: Rendered) -> None:
-    baked = bool(rendered.spec.build.files or rendered.spec.build.run)
+def test_app_root_filesystem_is_read_only_with_writable_home_cache_and_tmp(
+    rendered: Rendered,
+) -> None:
     for overlay in OVERLAYS:
         for workload in app_workloads(rendered, overlay):
             container = app_container(workload)
             assert container["securityContext"]["readOnlyRootFilesystem"] is True
             mounts = {mount["mountPath"] for mount in container["volumeMounts"]}
-            assert {"/tmp", contract.PROMETHEUS_MULTIPROC_DIR} <= mounts
             env = {e["name"]: e.get("value") for e in container["env"]}
             assert env["HOME"] == contract.APP_HOME
             assert env["PROMETHEUS_MULTIPROC_DIR"] == contract.PROMETHEUS_MULTIPROC_DIR
-            # a baked cache must never be hidden by an empty volume (the seed-004 Whisper lesson)
-            assert (env["XDG_CACHE_HOME"] in mounts) is not baked
+            writable = {"/tmp", env["HOME"], env["XDG_CACHE_HOME"], env["PROMETHEUS_MULTIPROC_DIR"]}
+            assert writable <= mounts
+
+
+def test_baked_cache_files_are_copied_into_the_writable_cache_before_start(
+    rendered: Rendered,
+) -> None:
+    baked = bool(rendered.spec.build.files or rendered.spec.build.run)
+    for overlay in OVERLAYS:
+        for workload in app_workloads(rendered, overlay):
+            init = workload["spec"]["template"]["spec"].get("initContainers", [])
+            seeds = [c for c in init if c["name"] == "seed-cache"]
+            if not baked:
+                assert seeds == []
+                continue
+            (seed,) = seeds
+            # it reads the image's own cache path, so nothing may be mounted there
+            assert CACHE_DIR in seed["command"]
+            assert CACHE_DIR not in {m["mountPath"] for m in seed["volumeMounts"]}
+            (mount,) = seed["volumeMounts"]
+            app_mounts = {
+                m["name"]: m["mountPath"] for m in app_container(workload)["volumeMounts"]
+            }
+            assert app_mounts[mount["name"]] == CACHE_DIR
 
 
 def test_network_egress_allows_dns_and_exactly_the_declared_dependencies(
@@ -307,10 +365,17 @@ def test_network_egress_allows_dns_and_exactly_the_declared_dependencies(
                 catalog.get(service.kind).port for service in rendered.spec.services.values()
             }
         else:
-            expected = {
-                int(address.partition(":")[2] or catalog.get(rendered.spec.services[n].kind).port)
+            addresses = {
+                n: address
                 for env in rendered.spec.environments.values()
                 for n, address in env.hosts.items()
+            }
+            expected = {
+                int(
+                    addresses.get(n, "").partition(":")[2]
+                    or catalog.get(rendered.spec.services[n].kind).port
+                )
+                for n in rendered.spec.services
             }
         assert ports == expected
 

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import tomllib
-
-import pytest
 import yaml
-from k8s_support import SPECS, Rendered
+from k8s_support import Rendered
 
-from prodready.errors import SpecError
 from prodready.generate import default_targets
 from prodready.generate.targets.kubernetes import TARGET, render
 from prodready.spec import parse_spec
@@ -27,13 +23,16 @@ def test_the_target_is_registered_as_kubernetes_and_writes_under_deploy_k8s() ->
     } <= set(files)
 
 
-def test_a_service_without_a_production_endpoint_is_a_spec_error_naming_the_field() -> None:
-    table = tomllib.loads((SPECS / "shop.toml").read_text())
-    del table["environments"]["production"]["hosts"]["redis"]
-    with pytest.raises(SpecError) as caught:
-        render(parse_spec(table))
-    assert caught.value.location == "tool.prodready.environments.production.hosts.redis"
-    assert caught.value.hint is not None
+def test_a_service_without_a_production_host_runs_in_the_cluster_in_prod_too(
+    rendered_shapes: dict[str, Rendered],
+) -> None:
+    r = rendered_shapes["hitl-review"]
+    assert "postgres" not in r.spec.environments["production"].hosts
+    assert r.one("overlays/prod", "StatefulSet", "postgres")["spec"]["replicas"] == 1
+    assert r.one("overlays/prod", "Service", "postgres")
+    assert r.of("overlays/prod", "StatefulSet") == [
+        r.one("overlays/prod", "StatefulSet", "postgres")
+    ]
 
 
 def test_a_spec_without_services_renders_no_backing_servers_and_no_egress_policy() -> None:

@@ -9,13 +9,23 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from prodready.spec import ServiceSpec, parse_spec
+from prodready.spec import load_spec as load_spec_file
 
 SPECS_DIR = Path(__file__).parent / "specs"
 SPEC_NAMES = tuple(sorted(path.stem for path in SPECS_DIR.glob("*.toml")))
+EXAMPLES_DIR = Path(__file__).resolve().parents[3] / "examples"
+# The reference services: property tests (not golden files) run on their specs too.
+EXAMPLE_CASES = tuple(
+    sorted(f"example:{path.parent.name}" for path in EXAMPLES_DIR.glob("*/pyproject.toml"))
+)
+ALL_CASES = SPEC_NAMES + EXAMPLE_CASES
 UPDATE_GOLDEN = os.environ.get("PRODREADY_UPDATE_GOLDEN") == "1"
 
 
 def load_spec(name: str) -> ServiceSpec:
+    """A test spec by name, or ``example:<dir>`` for a reference service under ``examples/``."""
+    if name.startswith("example:"):
+        return load_spec_file(EXAMPLES_DIR / name.removeprefix("example:"))
     with (SPECS_DIR / f"{name}.toml").open("rb") as handle:
         return parse_spec(tomllib.load(handle))
 
@@ -28,11 +38,11 @@ def check_golden(files: Mapping[str, str], golden_dir: Path) -> None:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8")
     on_disk = {
-        path.relative_to(golden_dir).as_posix()
-        for path in golden_dir.rglob("*")
-        if path.is_file()
+        path.relative_to(golden_dir).as_posix() for path in golden_dir.rglob("*") if path.is_file()
     }
-    assert on_disk == set(files), "golden files differ in names; rerun with PRODREADY_UPDATE_GOLDEN=1"
+    assert on_disk == set(files), (
+        "golden files differ in names; rerun with PRODREADY_UPDATE_GOLDEN=1"
+    )
     for path, text in files.items():
         assert (golden_dir / path).read_text(encoding="utf-8") == text, path
 

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 import yaml
+from monitoring_support import ALL_CASES, load_spec  # type: ignore[import-not-found]
 
-from monitoring_support import SPEC_NAMES, load_spec  # type: ignore[import-not-found]
 from prodready.generate.targets import compose, kubernetes, monitoring, nginx
 
 CHECK_JSONSCHEMA = Path(sys.executable).parent / "check-jsonschema"
@@ -20,7 +20,7 @@ def _documents(files: dict[str, str]) -> list[dict[str, Any]]:
     return [doc for text in files.values() for doc in yaml.safe_load_all(text) if doc]
 
 
-@pytest.mark.parametrize("name", SPEC_NAMES)
+@pytest.mark.parametrize("name", ALL_CASES)
 def test_service_monitor_selects_the_app_service_on_its_named_port(name: str) -> None:
     spec = load_spec(name)
     k8s = _documents(dict(kubernetes.TARGET.render(spec)))
@@ -39,11 +39,11 @@ def test_service_monitor_selects_the_app_service_on_its_named_port(name: str) ->
     assert service["metadata"]["namespace"] == monitor["metadata"]["namespace"]
     assert monitor["spec"]["endpoints"][0]["port"] in {p["name"] for p in service["spec"]["ports"]}
     # The job label the rules filter on is the Service name.
-    rules = monitoring.render(spec)[f"{monitoring.ROOT}/rules/{name}.yml"]
+    rules = monitoring.render(spec)[f"{monitoring.ROOT}/rules/{spec.name}.yml"]
     assert f'job="{service["metadata"]["name"]}"' in rules
 
 
-@pytest.mark.parametrize("name", SPEC_NAMES)
+@pytest.mark.parametrize("name", ALL_CASES)
 def test_pod_restart_alert_watches_the_containers_the_manifests_run(name: str) -> None:
     spec = load_spec(name)
     containers = {
@@ -71,7 +71,7 @@ def _merged(name: str) -> dict[str, Any]:
     return document
 
 
-@pytest.mark.parametrize("name", SPEC_NAMES)
+@pytest.mark.parametrize("name", ALL_CASES)
 def test_profile_services_merge_into_a_valid_compose_file(name: str, tmp_path: Path) -> None:
     path = tmp_path / "compose.yaml"
     path.write_text(yaml.safe_dump(_merged(name), sort_keys=False), encoding="utf-8")
@@ -85,7 +85,7 @@ def test_profile_services_merge_into_a_valid_compose_file(name: str, tmp_path: P
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-@pytest.mark.parametrize("name", SPEC_NAMES)
+@pytest.mark.parametrize("name", ALL_CASES)
 def test_scrape_targets_and_upstream_are_services_of_the_merged_compose_file(name: str) -> None:
     spec = load_spec(name)
     document = _merged(name)
@@ -97,7 +97,7 @@ def test_scrape_targets_and_upstream_are_services_of_the_merged_compose_file(nam
             assert discovery["port"] == spec.port
         for static in job.get("static_configs", []):
             for target in static["targets"]:
-                host, _, port = target.rpartition(":")
+                host, _, _port = target.rpartition(":")
                 assert host == "localhost" or host in services, target
     plan = nginx.plan_from_spec(spec)
     assert plan.upstream_host in services

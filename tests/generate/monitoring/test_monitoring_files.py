@@ -11,12 +11,12 @@ from typing import Any
 import jsonschema
 import pytest
 import yaml
+from monitoring_support import ALL_CASES, SPEC_NAMES, check_golden, load_spec  # type: ignore[import-not-found]
 
-from monitoring_support import SPEC_NAMES, check_golden, load_spec  # type: ignore[import-not-found]
+from prodready.errors import SpecError
 from prodready.generate.targets import monitoring
 from prodready.generate.targets.monitoring import _grafana, _rules
 from prodready.generate.targets.monitoring._plan import MonitoringPlan, Slo
-from prodready.errors import SpecError
 
 GOLDEN = Path(__file__).parent / "golden"
 PROMTOOL = shutil.which("promtool")
@@ -32,7 +32,9 @@ def _write(files: dict[str, str], root: Path) -> Path:
 
 def _promtool(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     if PROMTOOL is None:
-        pytest.fail("promtool is missing: run scripts/install-test-deps (Debian package prometheus)")
+        pytest.fail(
+            "promtool is missing: run scripts/install-test-deps (Debian package prometheus)"
+        )
     return subprocess.run(
         [PROMTOOL, *args], cwd=cwd, capture_output=True, text=True, timeout=60, check=False
     )
@@ -43,7 +45,7 @@ def test_monitoring_files_match_golden(name: str) -> None:
     check_golden(monitoring.render(load_spec(name)), GOLDEN / name)
 
 
-@pytest.mark.parametrize("name", SPEC_NAMES)
+@pytest.mark.parametrize("name", ALL_CASES)
 def test_prometheus_config_and_rules_pass_promtool(name: str, tmp_path: Path) -> None:
     root = _write(monitoring.render(load_spec(name)), tmp_path)
     config = _promtool("check", "config", "prometheus.yml", cwd=root)
@@ -52,11 +54,13 @@ def test_prometheus_config_and_rules_pass_promtool(name: str, tmp_path: Path) ->
     assert rules.returncode == 0, rules.stdout + rules.stderr
 
 
-@pytest.mark.parametrize("name", SPEC_NAMES)
+@pytest.mark.parametrize("name", ALL_CASES)
 def test_prometheus_rule_groups_pass_promtool(name: str, tmp_path: Path) -> None:
     root = _write(monitoring.render(load_spec(name)), tmp_path)
     document = yaml.safe_load((root / "kubernetes/prometheusrule.yaml").read_text())
-    (tmp_path / "operator-rules.yml").write_text(yaml.safe_dump({"groups": document["spec"]["groups"]}))
+    (tmp_path / "operator-rules.yml").write_text(
+        yaml.safe_dump({"groups": document["spec"]["groups"]})
+    )
     result = _promtool("check", "rules", "operator-rules.yml", cwd=tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -159,7 +163,9 @@ def test_alerts_fire_on_the_conditions_they_name(tmp_path: Path) -> None:
 
 
 def _annotations(name: str, **labels: str) -> dict[str, str]:
-    alert = next(a for a in monitoring.alerts(monitoring.plan_from_spec(load_spec("shop"))) if a.name == name)
+    alert = next(
+        a for a in monitoring.alerts(monitoring.plan_from_spec(load_spec("shop"))) if a.name == name
+    )
     annotations = alert.rule()["annotations"]
     return {
         key: value.replace("{{ $labels.check }}", labels.get("check", ""))
@@ -186,7 +192,11 @@ def test_readiness_flapping_fires_on_repeated_state_changes(tmp_path: Path) -> N
                         "alertname": "ReadinessFlapping",
                         "exp_alerts": [
                             {
-                                "exp_labels": {"job": "shop", "check": "redis", "severity": "warning"},
+                                "exp_labels": {
+                                    "job": "shop",
+                                    "check": "redis",
+                                    "severity": "warning",
+                                },
                                 "exp_annotations": _annotations("ReadinessFlapping", check="redis"),
                             }
                         ],
@@ -201,7 +211,7 @@ def test_readiness_flapping_fires_on_repeated_state_changes(tmp_path: Path) -> N
 
 
 def test_every_alert_has_incident_steps_and_a_unique_name() -> None:
-    for name in SPEC_NAMES:
+    for name in ALL_CASES:
         alerts = monitoring.alerts(monitoring.plan_from_spec(load_spec(name)))
         assert len({a.name for a in alerts}) == len(alerts)
         assert all(a.steps and a.summary and a.description for a in alerts)
@@ -275,9 +285,10 @@ _DASHBOARD_SCHEMA: dict[str, Any] = {
 }
 
 
-@pytest.mark.parametrize("name", SPEC_NAMES)
+@pytest.mark.parametrize("name", ALL_CASES)
 def test_dashboard_json_satisfies_the_structure_grafana_loads(name: str) -> None:
-    text = monitoring.render(load_spec(name))[f"{monitoring.ROOT}/grafana/dashboards/{name}.json"]
+    spec = load_spec(name)
+    text = monitoring.render(spec)[f"{monitoring.ROOT}/grafana/dashboards/{spec.name}.json"]
     dashboard = json.loads(text)
     jsonschema.validate(dashboard, _DASHBOARD_SCHEMA)
     panels = dashboard["panels"]
@@ -286,7 +297,11 @@ def test_dashboard_json_satisfies_the_structure_grafana_loads(name: str) -> None
     for panel in panels:
         grid = panel["gridPos"]
         assert grid["x"] + grid["w"] <= 24
-        area = {(x, y) for x in range(grid["x"], grid["x"] + grid["w"]) for y in range(grid["y"], grid["y"] + grid["h"])}
+        area = {
+            (x, y)
+            for x in range(grid["x"], grid["x"] + grid["w"])
+            for y in range(grid["y"], grid["y"] + grid["h"])
+        }
         assert not area & cells, f"panel {panel['title']!r} overlaps another"
         cells |= area
         if panel["type"] != "row":
@@ -300,6 +315,25 @@ def test_grafana_provisioning_points_at_the_mounted_dashboards_and_prometheus() 
     files = monitoring.render(load_spec("shop"))
     provider = yaml.safe_load(files[f"{monitoring.ROOT}/grafana/provisioning/dashboards/shop.yml"])
     assert provider["providers"][0]["options"]["path"] == _grafana.DASHBOARDS_DIR
-    source = yaml.safe_load(files[f"{monitoring.ROOT}/grafana/provisioning/datasources/prometheus.yml"])
+    source = yaml.safe_load(
+        files[f"{monitoring.ROOT}/grafana/provisioning/datasources/prometheus.yml"]
+    )
     assert source["datasources"][0]["uid"] == _grafana.DATASOURCE_UID
     assert source["datasources"][0]["url"] == "http://prometheus:9090"
+
+
+def test_operator_objects_render_with_kubectl_kustomize(tmp_path: Path) -> None:
+    kubectl = shutil.which("kubectl")
+    if kubectl is None:
+        pytest.fail("kubectl is missing (the CI image provides it)")
+    root = _write(monitoring.render(load_spec("shop")), tmp_path)
+    result = subprocess.run(
+        [kubectl, "kustomize", str(root / "kubernetes")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    kinds = [doc["kind"] for doc in yaml.safe_load_all(result.stdout)]
+    assert sorted(kinds) == ["PrometheusRule", "ServiceMonitor"]

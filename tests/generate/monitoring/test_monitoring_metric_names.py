@@ -17,20 +17,19 @@ from pathlib import Path
 import httpx
 import pytest
 import yaml
+from monitoring_support import ALL_CASES, all_metric_names, load_spec, metric_names  # type: ignore[import-not-found]
 from prometheus_client.parser import text_string_to_metric_families
 from websockets.sync.client import connect
 
-from monitoring_support import SPEC_NAMES, all_metric_names, load_spec, metric_names  # type: ignore[import-not-found]
 from prodready.generate.targets import monitoring
 from prodready.generate.targets.monitoring._rules import KUBE_RESTARTS
 from prodready.metrics import names
-from prodready.testing import RedisServer
-from prodready.testing._ports import free_port
+from prodready.testing import RedisServer, free_port
 
 # Series Prometheus itself attaches to every scrape target.
 PROMETHEUS_SYNTHETIC = frozenset({"up"})
 
-_APP = '''
+_APP = """
 from fastapi import FastAPI, WebSocket
 
 import prodready
@@ -56,7 +55,7 @@ async def ws(socket: WebSocket) -> None:
 
 
 app = prodready.instrument(api)
-'''
+"""
 
 
 def _exprs(files: dict[str, str], name: str) -> tuple[list[str], list[str]]:
@@ -80,7 +79,9 @@ def _exprs(files: dict[str, str], name: str) -> tuple[list[str], list[str]]:
 
 def _recorded(files: dict[str, str], name: str) -> set[str]:
     rules = yaml.safe_load(files[f"{monitoring.ROOT}/rules/{name}.yml"])
-    return {rule["record"] for group in rules["groups"] for rule in group["rules"] if "record" in rule}
+    return {
+        rule["record"] for group in rules["groups"] for rule in group["rules"] if "record" in rule
+    }
 
 
 @pytest.fixture(scope="module")
@@ -107,7 +108,16 @@ def exported(redis_server: RedisServer, tmp_path_factory: pytest.TempPathFactory
     log_path = workdir / "server.log"
     with log_path.open("wb") as log:
         server = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "edge_app:app", "--host", "127.0.0.1", "--port", str(port)],
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "edge_app:app",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+            ],
             cwd=workdir,
             env=env,
             stdout=log,
@@ -157,14 +167,15 @@ def _log(server: subprocess.Popen[bytes], path: Path) -> str:
     return path.read_text(errors="replace")[-2000:]
 
 
-@pytest.mark.parametrize("name", SPEC_NAMES)
+@pytest.mark.parametrize("name", ALL_CASES)
 def test_every_expression_selects_only_metrics_the_running_app_exports(
     name: str, exported: set[str]
 ) -> None:
-    files = monitoring.render(load_spec(name))
-    app, operator = _exprs(files, name)
+    spec = load_spec(name)
+    files = monitoring.render(spec)
+    app, operator = _exprs(files, spec.name)
     selected = all_metric_names(app)
-    known = exported | PROMETHEUS_SYNTHETIC | _recorded(files, name)
+    known = exported | PROMETHEUS_SYNTHETIC | _recorded(files, spec.name)
     assert selected - known == set(), f"unknown metrics: {sorted(selected - known)}"
     # The operator-only rules read kube-state-metrics, which the Kubernetes target's cluster runs.
     assert all_metric_names(operator) == {KUBE_RESTARTS}
@@ -187,6 +198,6 @@ def test_the_expressions_exercise_every_family_the_runtime_names() -> None:
 def test_metric_name_extraction_ignores_functions_labels_and_keywords() -> None:
     expr = (
         'sum by (route, le) (rate(http_requests_total{job="a", route!~"/x|/y"}[5m])) '
-        "/ ignoring(status) foo:bar and absent(up{job=\"a\"}) or vector(1)"
+        '/ ignoring(status) foo:bar and absent(up{job="a"}) or vector(1)'
     )
     assert metric_names(expr) == {"http_requests_total", "foo:bar", "up"}

@@ -18,16 +18,23 @@ import httpx
 import pytest
 
 from prodready.generate.targets import nginx
-from prodready.spec import ServiceSpec, parse_spec
-from prodready.testing._ports import free_port
+from prodready.spec import ServiceSpec, load_spec, parse_spec
+from prodready.testing import free_port
 
 SPECS = Path(__file__).parent.parent / "monitoring" / "specs"
 SPEC_NAMES = tuple(sorted(path.stem for path in SPECS.glob("*.toml")))
+EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
+# Golden files pin the test specs; the property tests also run on the reference services.
+CASES = SPEC_NAMES + tuple(
+    sorted(f"example:{path.parent.name}" for path in EXAMPLES.glob("*/pyproject.toml"))
+)
 GOLDEN = Path(__file__).parent / "golden"
 NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
 
 
 def _spec(name: str) -> ServiceSpec:
+    if name.startswith("example:"):
+        return load_spec(EXAMPLES / name.removeprefix("example:"))
     with (SPECS / f"{name}.toml").open("rb") as handle:
         return parse_spec(tomllib.load(handle))
 
@@ -58,7 +65,7 @@ def _local(plan: nginx.NginxPlan, tmp_path: Path, **changes: object) -> Path:
     return conf
 
 
-@pytest.mark.parametrize("name", SPEC_NAMES)
+@pytest.mark.parametrize("name", CASES)
 def test_generated_conf_passes_nginx_t(name: str, tmp_path: Path) -> None:
     plan = nginx.plan_from_spec(_spec(name))
     conf = _local(plan, tmp_path)
@@ -107,7 +114,17 @@ def edge(tmp_path: Path) -> Iterator[str]:
         burst=2,
     )
     process = subprocess.Popen(
-        [_nginx(), "-p", str(tmp_path), "-e", str(tmp_path / "error.log"), "-c", str(conf), "-g", "daemon off;"],
+        [
+            _nginx(),
+            "-p",
+            str(tmp_path),
+            "-e",
+            str(tmp_path / "error.log"),
+            "-c",
+            str(conf),
+            "-g",
+            "daemon off;",
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -121,7 +138,11 @@ def edge(tmp_path: Path) -> Iterator[str]:
             except httpx.TransportError:
                 pass
             if time.monotonic() > deadline or process.poll() is not None:
-                pytest.fail((tmp_path / "error.log").read_text() if (tmp_path / "error.log").exists() else "nginx did not start")
+                pytest.fail(
+                    (tmp_path / "error.log").read_text()
+                    if (tmp_path / "error.log").exists()
+                    else "nginx did not start"
+                )
             time.sleep(0.1)
         yield base
     finally:
@@ -140,7 +161,8 @@ def test_edge_sets_request_id_and_overwrites_spoofed_forwarding(edge: str) -> No
     seen = response.json()
     assert seen["x-forwarded-for"] == "127.0.0.1"
     assert seen["x-forwarded-proto"] == "https"  # the shop spec's ingress terminates TLS
-    assert len(seen["x-request-id"]) == 32 and seen["x-request-id"] != "client-chosen"
+    assert len(seen["x-request-id"]) == 32
+    assert seen["x-request-id"] != "client-chosen"
     # "Connection: ''" is not sent at all: the upstream connection stays in the keepalive pool.
     assert "connection" not in seen
 

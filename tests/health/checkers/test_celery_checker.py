@@ -68,8 +68,10 @@ async def test_reuses_the_applications_celery_app(celery_worker: str) -> None:
     check = CeleryCheck(app, ping_timeout=2.0)
     try:
         assert await check() == {"workers": 1}
-    finally:
         await check.aclose()
+        assert app.pool is not None  # the application's app is not closed by the checker
+    finally:
+        app.close()
 
 
 async def test_no_worker_fails_within_the_ping_timeout(

@@ -1,7 +1,8 @@
 """Elasticsearch/OpenSearch status mapping: green, yellow, red -> HEALTHY, DEGRADED, UNHEALTHY.
 
-The mapping is pure logic over the ``_cluster/health`` body, so these tests answer through
-``httpx.MockTransport``; the checker against a real OpenSearch node is in the scenario tests.
+Green and yellow come from a real OpenSearch node; red (a primary shard lost) cannot be caused on
+demand, so the mapping, pure logic over the ``_cluster/health`` body, is also checked through
+``httpx.MockTransport``. The other scenarios against OpenSearch are in the scenario tests.
 """
 
 from __future__ import annotations
@@ -74,3 +75,24 @@ def test_opensearch_reads_opensearch_url() -> None:
     assert isinstance(check, OpenSearchCheck)
     assert check.kind == "opensearch"
     assert ElasticsearchCheck.from_env({"OPENSEARCH_URL": "http://os:9200"}) is None
+
+
+async def test_a_real_single_node_with_replicas_wanted_is_yellow_then_green_without(
+    opensearch_server: Any, make_runner: RunnerFactory
+) -> None:
+    index = f"{opensearch_server.url}/prodready-yellow"
+    runner = make_runner(OpenSearchCheck(opensearch_server.url), timeout=10)
+    async with httpx.AsyncClient() as http:
+        settings = {"settings": {"number_of_shards": 1, "number_of_replicas": 1}}
+        (await http.put(index, json=settings)).raise_for_status()
+        try:
+            await http.get(
+                f"{opensearch_server.url}/_cluster/health",
+                params={"wait_for_status": "yellow", "timeout": "20s"},
+            )
+            yellow = await runner.run("dep")
+        finally:
+            await http.delete(index)
+    assert yellow.status is Status.DEGRADED
+    assert yellow.details["unassigned_shards"] >= 1
+    assert (await runner.run("dep")).status is Status.HEALTHY

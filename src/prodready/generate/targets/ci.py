@@ -180,11 +180,14 @@ def _start_steps(
     env: dict[str, str],
     argv: tuple[str, ...],
     health: tuple[str, ...],
+    user: str | None,
 ) -> list[dict[str, Any]]:
     env_flags = " ".join(f"-e {key}" for key in env)
     run = " ".join(
         (
             f"docker run -d --name {name} -p {port}:{port}",
+            # The catalogue's command bypasses the image's own privilege drop: run as its user.
+            f"--user {user}" if user is not None else "",
             env_flags,
             f"--health-cmd {shlex.quote(shell_command(health))}",
             f"--health-interval {HEALTH_INTERVAL} --health-timeout {HEALTH_TIMEOUT}",
@@ -223,7 +226,13 @@ def _stack(spec: ServiceSpec, catalog: Catalog) -> _Stack:
         if entry.command is not None:
             steps.extend(
                 _start_steps(
-                    name, image, entry.port, env, entry.command(local), entry.health_command(local)
+                    name,
+                    image,
+                    entry.port,
+                    env,
+                    entry.command(local),
+                    entry.health_command(local),
+                    entry.user,
                 )
             )
         else:
@@ -294,7 +303,7 @@ def workflow(spec: ServiceSpec, *, catalog: Catalog | None = None) -> dict[str, 
                 _run("Generated files are up to date", "prodready generate --check"),
                 _run(
                     "Check deployment files",
-                    "prodready check --format sarif --output prodready.sarif",
+                    "prodready check --format sarif > prodready.sarif",
                 ),
                 {
                     **_uses(

@@ -86,6 +86,8 @@ def _backing(spec: ServiceSpec, name: str, catalog: Catalog) -> dict[str, Any]:
         "image": image_ref(spec, name, catalog=catalog),
         "restart": "unless-stopped",
     }
+    if entry.user is not None:
+        service["user"] = entry.user
     if entry.command is not None:
         service["command"] = [_escape(arg) for arg in entry.command(conn)]
     environment = {key: _env_value(value) for key, value in entry.server_env(conn).items()}
@@ -94,7 +96,8 @@ def _backing(spec: ServiceSpec, name: str, catalog: Catalog) -> dict[str, Any]:
     service["healthcheck"] = {
         "test": ["CMD", *(_escape(arg) for arg in entry.health_command(conn))],
         "interval": "5s",
-        "timeout": "5s",
+        # JVM-based checks (Kafka, Neo4j) need several seconds to start: 10 s avoids flapping.
+        "timeout": "10s",
         "retries": 10,
         "start_period": f"{entry.start_period_s}s",
     }

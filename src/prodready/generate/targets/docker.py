@@ -174,15 +174,20 @@ def _runtime_lines(spec: ServiceSpec) -> list[str]:
 
 
 def _bake_lines(spec: ServiceSpec) -> list[str]:
+    """Checksummed downloads into the cache; before the source, so a code change keeps them."""
     owner = f"{contract.APP_UID}:{contract.APP_GID}"
-    lines = [
+    return [
         f"ADD --checksum=sha256:{item.sha256} --chown={owner} {item.url} {CACHE_DIR}/{item.dest}"
         for item in spec.build.files
     ]
-    if spec.build.run:
-        commands = [shlex.join(shlex.split(command)) for command in spec.build.run]
-        lines.append("RUN " + " \\\n    && ".join(commands))
-    return lines
+
+
+def _run_lines(spec: ServiceSpec) -> list[str]:
+    """``build.run`` after the source is copied (it may import the project), as the app user."""
+    if not spec.build.run:
+        return []
+    commands = [shlex.join(shlex.split(command)) for command in spec.build.run]
+    return ["RUN " + " \\\n    && ".join(commands)]
 
 
 def render_dockerfile(spec: ServiceSpec) -> str:
@@ -202,6 +207,7 @@ def render_dockerfile(spec: ServiceSpec) -> str:
         builder_lines=_builder_lines(spec),
         runtime_lines=_runtime_lines(spec),
         bake_lines=_bake_lines(spec),
+        run_lines=_run_lines(spec),
         interval=spec.probes.period_s,
         timeout=spec.probes.timeout_s,
         start_period=HEALTHCHECK_START_PERIOD_S,

@@ -223,6 +223,38 @@ def _diagram(spec: ServiceSpec, catalog: Catalog) -> list[str]:
     return lines
 
 
+def _migrations(spec: ServiceSpec) -> list[dict[str, Any]]:
+    """The Migrations section: how the spec's command runs once per release, or that none does."""
+    if spec.migrate is None:
+        return [
+            {
+                "text": "The spec declares no migration command, so neither compose nor the "
+                "Kubernetes manifests run one. Add `migrate` to the spec to get a one-shot "
+                "`migrate` service and a migration Job.",
+                "code": [],
+            }
+        ]
+    ns = spec.name
+    return [
+        {
+            "text": f"Migrations (`{spec.migrate}`) run once per release, never in every "
+            "replica. With compose, the one-shot `migrate` service runs before the app starts; "
+            "to run it by hand:",
+            "code": ["docker compose run --rm migrate"],
+        },
+        {
+            "text": f"On Kubernetes the migration is the Job `{ns}-migrate`; its template is "
+            "immutable, so each release deletes the finished Job and applies again (the "
+            "pipeline's deploy job does this):",
+            "code": [
+                f"kubectl -n {ns} delete job/{ns}-migrate --ignore-not-found\n"
+                f"kubectl apply -k {K8S_ROOT}/overlays/prod\n"
+                f"kubectl -n {ns} wait --for=condition=complete job/{ns}-migrate --timeout=10m"
+            ],
+        },
+    ]
+
+
 def _context(spec: ServiceSpec) -> dict[str, Any]:
     catalog = default_catalog()
     plan = plan_from_spec(spec, catalog=catalog)
@@ -293,7 +325,6 @@ def _context(spec: ServiceSpec) -> dict[str, Any]:
         ),
         ("metrics", spec.metrics_path, "Prometheus exposition; scraped every 15 s", "Prometheus"),
     ]
-    migrate = spec.migrate
     ns = spec.name
     return {
         "service": spec.name,
@@ -334,18 +365,7 @@ def _context(spec: ServiceSpec) -> dict[str, Any]:
         "unmonitored": plan.unmonitored,
         "diagram": _diagram(spec, catalog),
         "processes": sorted(spec.processes),
-        "migrate_compose": (
-            f"docker compose run --rm migrate  # runs: {migrate}"
-            if migrate
-            else "# the spec declares no migration command"
-        ),
-        "migrate_k8s": (
-            f"kubectl -n {ns} delete job/{ns}-migrate --ignore-not-found\n"
-            f"kubectl apply -k {K8S_ROOT}/overlays/prod\n"
-            f"kubectl -n {ns} wait --for=condition=complete job/{ns}-migrate --timeout=10m"
-            if migrate
-            else "# the spec declares no migration command"
-        ),
+        "migrations": _migrations(spec),
         "k8s_root": K8S_ROOT,
         "workflow": ci.WORKFLOW_PATH,
         "deploy_overlay": ci.DEPLOY_OVERLAY,

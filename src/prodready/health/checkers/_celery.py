@@ -41,6 +41,7 @@ class CeleryCheck:
     ) -> None:
         if (app is None) == (broker_url is None):
             raise ValueError("CeleryCheck takes exactly one of app or broker_url=")
+        self._owns_app = app is None
         if app is None:
             celery = require("celery", what="Celery", extra="celery")
             app = celery.Celery("prodready-health", broker=broker_url, set_as_current=False)
@@ -93,7 +94,17 @@ class CeleryCheck:
         return {"workers": len(replies)}
 
     async def aclose(self) -> None:
-        """Release the broker connection this checker opened (never the app's pool)."""
+        """Release the broker connection this checker opened, and the app if it built one.
+
+        An application's own Celery app (and its connection pools) is left alone.
+        """
         if self._connection is not None:
             connection, self._connection = self._connection, None
             await asyncio.to_thread(connection.release)
+        if self._owns_app:  # its pools hold the connection the ping was published on
+            await asyncio.to_thread(self._close_app)
+
+    def _close_app(self) -> None:
+        self._app.amqp.producer_pool.force_close_all()
+        self._app.pool.force_close_all()
+        self._app.close()

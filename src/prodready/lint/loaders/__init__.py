@@ -12,6 +12,7 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,7 +29,7 @@ from prodready.lint.loaders._kubernetes import (
     to_object,
 )
 from prodready.lint.loaders._spec import SpecInfo, find_spec
-from prodready.lint.loaders._yaml import YamlError, YMap, load_all
+from prodready.lint.loaders._yaml import YamlError, YMap, as_list, load_all
 
 __all__ = [
     "DEFAULT_KUBERNETES_VERSION",
@@ -66,16 +67,29 @@ class Project:
     problems: list[tuple[Location, str]] = field(default_factory=list)
     texts: dict[str, list[str]] = field(default_factory=dict)
     _by_path: dict[Path, Dockerfile] = field(default_factory=dict)
-    _by_image: dict[str, Dockerfile | None] = field(default_factory=dict)
+    _by_image: dict[str, list[Dockerfile]] = field(default_factory=dict)
 
     @property
     def files(self) -> list[str]:
         """Every file read (for counts and suppression comments)."""
         return sorted(self.texts)
 
-    def dockerfile_for_image(self, image: str) -> Dockerfile | None:
-        """The Dockerfile that builds ``image``: by compose ``build`` or by directory name."""
-        return self._by_image.get(image_key(image))
+    def dockerfile_for_image(self, image: str, near: str = "") -> Dockerfile | None:
+        """The Dockerfile that builds ``image``: by compose ``build`` or by directory name.
+
+        When several Dockerfiles claim the name, the one sharing the longest directory prefix
+        with ``near`` (the manifest that uses the image) wins; a tie links nothing.
+        """
+        candidates = self._by_image.get(image_key(image), [])
+        if len(candidates) <= 1 or not near:
+            return candidates[0] if len(candidates) == 1 else None
+        here = os.path.abspath(near)
+
+        def shared(d: Dockerfile) -> int:
+            return len(os.path.commonpath([here, os.path.abspath(d.path)]))
+
+        ranked = sorted(candidates, key=shared, reverse=True)
+        return ranked[0] if shared(ranked[0]) > shared(ranked[1]) else None
 
     def dockerfile_at(self, path: Path | None) -> Dockerfile | None:
         return self._by_path.get(path.resolve()) if path is not None else None
@@ -197,7 +211,7 @@ def _kustomize_refs(directory: Path, builder: _Builder) -> tuple[bool, set[Path]
         return False, refs
     doc = docs[0] if docs and isinstance(docs[0], dict) else {}
     for key in ("resources", "bases", "components"):
-        for item in doc.get(key) or []:
+        for item in as_list(doc.get(key)):
             target = (directory / str(item)).resolve()
             if target.is_dir():
                 refs.add(target)
@@ -210,11 +224,13 @@ def load_project(
     render: bool = True,
     kubernetes_version: str = DEFAULT_KUBERNETES_VERSION,
     exclude: tuple[str, ...] = (),
+    cache: bool = True,
 ) -> Project:
     """Load every deployment file under ``paths`` (files or directories).
 
     ``render=False`` loads kustomize directories as plain files instead of running kubectl;
-    ``exclude`` holds glob patterns of files to skip (matched against the shown path).
+    ``exclude`` holds glob patterns of files to skip (matched against the shown path);
+    ``cache=False`` renders kustomizations even when an identical tree was rendered before.
     """
     builder = _Builder()
     builder.project.kubernetes_version = kubernetes_version
@@ -272,7 +288,7 @@ def load_project(
             group.objects.extend(to_object(d) for d in docs)
     builder.project.groups.extend(raw_groups.values())
     if render:
-        _render_roots(builder, kustomize_dirs, sources, yaml_by_dir)
+        _render_roots(builder, kustomize_dirs, sources, yaml_by_dir, cache=cache)
     _link_images(builder.project)
     return builder.project
 
@@ -282,6 +298,8 @@ def _render_roots(
     kustomize_dirs: list[Path],
     sources: dict[tuple[str, str], list[YMap]],
     yaml_by_dir: dict[Path, list[Path]],
+    *,
+    cache: bool,
 ) -> None:
     referenced: set[Path] = set()
     components: set[Path] = set()
@@ -302,13 +320,21 @@ def _render_roots(
                     todo.append(ref)
         return seen
 
-    for d in kustomize_dirs:
-        if d in referenced or d in components:
-            continue
-        marker = next(d / n for n in _KUSTOMIZATION if (d / n).exists())
+    roots = [d for d in kustomize_dirs if d not in referenced and d not in components]
+    markers = [next(d / n for n in _KUSTOMIZATION if (d / n).exists()) for d in roots]
+    # kubectl runs are independent processes: render the roots concurrently.
+    with ThreadPoolExecutor(max_workers=max(1, min(8, len(roots)))) as pool:
+        rendered = list(
+            pool.map(
+                lambda pair: render_kustomize(
+                    str(pair[0]), builder.name(pair[1]), sorted(closure(pair[0])), cache=cache
+                ),
+                zip(roots, markers, strict=True),
+            )
+        )
+    for d, marker, (docs, reason) in zip(roots, markers, rendered, strict=True):
         shown = builder.name(marker)
         builder.read(marker)
-        docs, reason = render_kustomize(str(d), shown)
         if docs is None:
             builder.project.problems.append((Location(shown, 0), reason or "not rendered"))
             group = K8sGroup(builder.name(d))
@@ -347,19 +373,12 @@ def _render_roots(
 
 
 def _link_images(project: Project) -> None:
-    by_image: dict[str, Dockerfile | None] = {}
-
-    def add(key: str, dockerfile: Dockerfile) -> None:
-        if key in by_image and by_image[key] is not dockerfile:
-            by_image[key] = None  # ambiguous: two Dockerfiles claim this image name
-        else:
-            by_image[key] = dockerfile
-
+    by_image: dict[str, list[Dockerfile]] = {}
     for path, parsed in project._by_path.items():
-        add(path.parent.name.lower(), parsed)
+        by_image.setdefault(path.parent.name.lower(), []).append(parsed)
     for compose in project.compose_files:
         for service in compose.services.values():
             built = project.dockerfile_at(service.dockerfile)
             if built is not None and service.image:
-                by_image[image_key(service.image)] = built
+                by_image[image_key(service.image)] = [built]  # an explicit link wins
     project._by_image = by_image

@@ -8,14 +8,17 @@ file that declares them (same kind and name) so findings still point at a real l
 
 from __future__ import annotations
 
+import hashlib
+import os
 import shutil
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from prodready.lint._model import Location
-from prodready.lint.loaders._yaml import YList, YMap, load_all
+from prodready.lint.loaders._yaml import YamlError, YList, YMap, as_list, load_all
 
 __all__ = [
     "Container",
@@ -145,7 +148,7 @@ class Container:
     def ports(self) -> dict[int | str, int]:
         """``{containerPort: port, name: port}`` for declared ports."""
         result: dict[int | str, int] = {}
-        for port in self.get("ports") or []:
+        for port in as_list(self.get("ports")):
             if isinstance(port, dict) and isinstance(port.get("containerPort"), int):
                 result[port["containerPort"]] = port["containerPort"]
                 if port.get("name"):
@@ -153,10 +156,8 @@ class Container:
         return result
 
     def command(self) -> list[str]:
-        cmd = self.get("command") or []
-        args = self.get("args") or []
-        if not isinstance(cmd, list) or not isinstance(args, list):
-            return []
+        cmd = as_list(self.get("command"))
+        args = as_list(self.get("args"))
         return [str(c) for c in [*cmd, *args]]
 
 
@@ -271,14 +272,34 @@ def to_object(doc: YMap) -> K8sObject:
     )
 
 
-def render_kustomize(directory: str, shown: str) -> tuple[list[YMap] | None, str | None]:
-    """``kubectl kustomize DIR`` parsed; ``(None, reason)`` when kubectl is absent or fails."""
-    kubectl = shutil.which("kubectl")
-    if kubectl is None:
-        return None, (
-            "kubectl is not on PATH, so this kustomize directory was not rendered; "
-            "install kubectl (it embeds kustomize) to check it"
-        )
+def cache_root() -> Path:
+    """Where rendered kustomizations are cached: ``$PRODREADY_CACHE_DIR`` or the XDG cache."""
+    explicit = os.environ.get("PRODREADY_CACHE_DIR")
+    if explicit:
+        return Path(explicit) / "kustomize"
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "prodready" / "kustomize"
+
+
+def _fingerprint(kubectl: str, directory: str, inputs: list[Path]) -> str:
+    """A hash of kubectl's binary identity and every file the render can read."""
+    digest = hashlib.sha256()
+    stat = os.stat(kubectl)
+    digest.update(f"{kubectl}|{stat.st_size}|{stat.st_mtime_ns}|{directory}".encode())
+    for root in sorted(set(inputs)):
+        for dirpath, dirnames, filenames in os.walk(root):
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            for name in sorted(filenames):
+                file = Path(dirpath) / name
+                digest.update(str(file).encode())
+                try:
+                    digest.update(file.read_bytes())
+                except OSError:
+                    digest.update(b"<unreadable>")
+    return digest.hexdigest()
+
+
+def _run_kubectl(kubectl: str, directory: str) -> tuple[str | None, str | None]:
     try:
         proc = subprocess.run(
             [kubectl, "kustomize", directory],
@@ -292,5 +313,48 @@ def render_kustomize(directory: str, shown: str) -> tuple[list[YMap] | None, str
     if proc.returncode != 0:
         message = proc.stderr.strip().splitlines()
         return None, f"kubectl kustomize failed: {message[-1] if message else 'no output'}"
-    docs = [d for doc in load_all(proc.stdout, shown) for d in objects_from(doc)]
+    return proc.stdout, None
+
+
+def render_kustomize(
+    directory: str, shown: str, inputs: list[Path] | None = None, *, cache: bool = True
+) -> tuple[list[YMap] | None, str | None]:
+    """``kubectl kustomize DIR`` parsed; ``(None, reason)`` when kubectl is absent or fails.
+
+    With ``cache`` the output is kept under :func:`cache_root`, keyed by a hash of kubectl and of
+    every file under ``inputs`` (the kustomization's directory and those it references), so an
+    unchanged tree is not rendered twice; any edit changes the key.
+    """
+    kubectl = shutil.which("kubectl")
+    if kubectl is None:
+        return None, (
+            "kubectl is not on PATH, so this kustomize directory was not rendered; "
+            "install kubectl (it embeds kustomize) to check it"
+        )
+    cached: Path | None = None
+    text: str | None = None
+    if cache:
+        cached = (
+            cache_root() / f"{_fingerprint(kubectl, directory, inputs or [Path(directory)])}.yaml"
+        )
+        try:
+            text = cached.read_text(encoding="utf-8")
+        except OSError:
+            text = None
+    if text is None:
+        text, reason = _run_kubectl(kubectl, directory)
+        if text is None:
+            return None, reason
+        if cached is not None:
+            try:
+                cached.parent.mkdir(parents=True, exist_ok=True)
+                partial = cached.with_suffix(f".{os.getpid()}.tmp")
+                partial.write_text(text, encoding="utf-8")
+                partial.replace(cached)
+            except OSError:
+                pass  # a read-only cache only costs speed
+    try:
+        docs = [d for doc in load_all(text, shown) for d in objects_from(doc)]
+    except YamlError as exc:
+        return None, f"kubectl kustomize produced invalid YAML: {exc}"
     return docs, None

@@ -15,7 +15,7 @@ import yaml
 
 from prodready.lint._model import Location
 
-__all__ = ["YList", "YMap", "YamlError", "load_all", "loc"]
+__all__ = ["YList", "YMap", "YamlError", "as_dict", "as_list", "load_all", "loc"]
 
 _BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -115,3 +115,13 @@ def load_all(text: str, path: str) -> Iterator[Any]:
         raise YamlError(f"invalid YAML: {exc}", 0) from exc
     finally:
         loader.dispose()
+
+
+def as_list(value: Any) -> list[Any]:
+    """``value`` when it is a list, else ``[]``: rules read user data of any shape safely."""
+    return value if isinstance(value, list) else []
+
+
+def as_dict(value: Any) -> dict[Any, Any]:
+    """``value`` when it is a mapping, else ``{}``."""
+    return value if isinstance(value, dict) else {}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from prodready.lint.loaders import Container, Dockerfile, K8sGroup, Project, Workload
+from prodready.lint.loaders._yaml import as_dict, as_list
 
 __all__ = ["containers", "dockerfile_of", "selects", "workloads"]
 
@@ -23,7 +24,9 @@ def containers(project: Project, *, init: bool = False) -> Iterator[tuple[K8sGro
 
 def dockerfile_of(project: Project, container: Container) -> Dockerfile | None:
     """The Dockerfile that builds the container's image, when the run includes it."""
-    return project.dockerfile_for_image(container.image) if container.image else None
+    if not container.image:
+        return None
+    return project.dockerfile_for_image(container.image, near=container.at().path)
 
 
 def selects(selector: object, labels: dict[str, str]) -> bool:
@@ -34,19 +37,17 @@ def selects(selector: object, labels: dict[str, str]) -> bool:
     if not isinstance(selector, dict) or not selector:
         return False
     if "matchLabels" in selector or "matchExpressions" in selector:
-        match = selector.get("matchLabels") or {}
-        exprs = selector.get("matchExpressions") or []
+        match = as_dict(selector.get("matchLabels"))
+        exprs = as_list(selector.get("matchExpressions"))
     else:
         match, exprs = selector, []
-    if not isinstance(match, dict) or not isinstance(exprs, list):
-        return False
     if any(labels.get(str(k)) != str(v) for k, v in match.items()):
         return False
     for expr in exprs:
         if not isinstance(expr, dict):
             return False
         key, op = str(expr.get("key")), expr.get("operator")
-        values = [str(v) for v in expr.get("values") or []]
+        values = [str(v) for v in as_list(expr.get("values"))]
         if op == "In" and labels.get(key) not in values:
             return False
         if op == "NotIn" and labels.get(key) in values:

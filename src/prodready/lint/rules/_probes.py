@@ -63,7 +63,7 @@ def handler(probe: dict[str, Any]) -> tuple[str, Any, Any] | None:
     if isinstance(probe.get("grpc"), dict):
         return "grpc", probe["grpc"].get("service"), probe["grpc"].get("port")
     if isinstance(probe.get("exec"), dict):
-        return "exec", tuple(str(c) for c in probe["exec"].get("command") or []), None
+        return "exec", tuple(str(c) for c in probe["exec"].as_list(get("command"))), None
     return None
 
 

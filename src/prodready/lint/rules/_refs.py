@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from prodready.lint._model import Location
 from prodready.lint.loaders import K8sGroup, Project
+from prodready.lint.loaders._yaml import as_list
 from prodready.lint.rules._common import workloads
 
 __all__ = ["Ref", "references"]
@@ -28,7 +29,7 @@ def references(project: Project) -> Iterator[tuple[K8sGroup, Ref]]:
         ns = workload.obj.namespace
         for c in workload.containers(init=True):
             who = f"container '{c.name}'"
-            for i, env in enumerate(c.get("env") or []):
+            for i, env in enumerate(as_list(c.get("env"))):
                 source = env.get("valueFrom") if isinstance(env, dict) else None
                 if not isinstance(source, dict):
                     continue
@@ -47,7 +48,7 @@ def references(project: Project) -> Iterator[tuple[K8sGroup, Ref]]:
                                 who,
                             ),
                         )
-            for i, src in enumerate(c.get("envFrom") or []):
+            for i, src in enumerate(as_list(c.get("envFrom"))):
                 if not isinstance(src, dict):
                     continue
                 for key, kind in (("configMapRef", "ConfigMap"), ("secretRef", "Secret")):
@@ -65,7 +66,7 @@ def references(project: Project) -> Iterator[tuple[K8sGroup, Ref]]:
                                 who,
                             ),
                         )
-        volumes = workload.pod_spec.get("volumes") or []
+        volumes = as_list(workload.pod_spec.get("volumes"))
         for i, vol in enumerate(volumes):
             if not isinstance(vol, dict):
                 continue
@@ -75,7 +76,7 @@ def references(project: Project) -> Iterator[tuple[K8sGroup, Ref]]:
             sources = [(cm, "ConfigMap", "name"), (secret, "Secret", "secretName")]
             projected = vol.get("projected")
             if isinstance(projected, dict):
-                for s in projected.get("sources") or []:
+                for s in as_list(projected.get("sources")):
                     if isinstance(s, dict):
                         sources += [
                             (s.get("configMap"), "ConfigMap", "name"),
@@ -85,7 +86,7 @@ def references(project: Project) -> Iterator[tuple[K8sGroup, Ref]]:
                 if isinstance(spec, dict) and spec.get(field):
                     optional = spec.get("optional") is True
                     items = [
-                        it.get("key") for it in spec.get("items") or [] if isinstance(it, dict)
+                        it.get("key") for it in as_list(spec.get("items")) if isinstance(it, dict)
                     ]
                     yield group, Ref(kind, str(spec[field]), None, optional, ns, where, who)
                     for item in items:

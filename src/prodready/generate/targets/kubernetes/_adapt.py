@@ -6,7 +6,6 @@ from prodready import _contract as contract
 from prodready.catalog import Catalog, app_env, app_secret_names, connection, default_catalog
 from prodready.catalog import image_ref as catalog_image_ref
 from prodready.catalog import secret_names as catalog_secret_names
-from prodready.errors import SpecError
 from prodready.spec import CACHE_DIR, ServiceSpec
 from prodready.spec import Resources as SpecResources
 
@@ -43,7 +42,7 @@ SERVER_UIDS: dict[str, int] = {
 DEFAULT_STORAGE = "1Gi"
 # The tag the generated files give the app image; the release step replaces it with
 # ``kustomize edit set image`` (the CI target does), so the files never name a moving tag.
-IMAGE_TAG = "0.0.0-dev"
+IMAGE_TAG = "unreleased"
 
 
 def _resources(resources: SpecResources) -> Resources:
@@ -60,16 +59,12 @@ def prod_environment(spec: ServiceSpec) -> str | None:
     return next((name for name in PROD_ENVIRONMENTS if name in spec.environments), None)
 
 
-def _external(spec: ServiceSpec, name: str, environment: str | None, catalog: Catalog) -> Endpoint:
+def _external(
+    spec: ServiceSpec, name: str, environment: str | None, catalog: Catalog
+) -> Endpoint | None:
+    """The production endpoint of service ``name``, or ``None`` when it runs in the cluster."""
     if environment is None or name not in spec.environments[environment].hosts:
-        where = environment or PROD_ENVIRONMENTS[0]
-        raise SpecError(
-            f"service {name!r} has no production endpoint, so the prod overlay would point the "
-            f"app at a host no Service defines",
-            location=f"tool.prodready.environments.{where}.hosts.{name}",
-            expected="'host' or 'host:port' of the managed instance production uses",
-            hint=f'add [tool.prodready.environments.{where}.hosts] {name} = "db.example.com:5432"',
-        )
+        return None
     conn = connection(spec, name, environment=environment, catalog=catalog)
     return Endpoint(host=conn.host, port=conn.port)
 

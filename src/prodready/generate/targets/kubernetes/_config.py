@@ -15,7 +15,7 @@ TEMPLATE_HEADER = (
     "# Template only: not part of any kustomization. Copy it outside the repository, fill in the\n"
     "# values, and apply it; or create the Secret with `kubectl create secret generic`.\n"
 )
-EXTERNAL_SECRETS_API = "external-secrets.io/v1beta1"
+EXTERNAL_SECRETS_API = "external-secrets.io/v1"
 REFRESH_INTERVAL = "1h"
 
 

@@ -21,13 +21,15 @@ from . import _network as network
 from . import _pod as pod
 from . import _scaling as scaling
 from . import _workloads as workloads
-from ._plan import Endpoint, Plan
+from ._plan import Dependency, Endpoint, Plan
 from ._yaml import Manifest, dump
 
 ROOT = "deploy/k8s"
 KUSTOMIZE_API = "kustomize.config.k8s.io/v1beta1"
 BASE_PATH = "../../base"
 _REF_MARK = "${"
+# The tag compose gives the locally built image; the dev overlay runs the same build.
+DEV_IMAGE_TAG = "local"
 
 
 def _kustomization(plan: Plan, resources: list[str], **fields: object) -> Manifest:
@@ -130,17 +132,25 @@ def base_files(plan: Plan) -> dict[str, str]:
     return files
 
 
-def dev_files(plan: Plan) -> dict[str, str]:
-    """Backing services in the cluster; the app pointed at their Services; one web replica."""
-    files: dict[str, str] = {}
-    for dep in plan.dependencies:
-        files[f"{dep.name}.yaml"] = dump(
+def _in_cluster_files(plan: Plan, deps: list[Dependency]) -> dict[str, str]:
+    """Service + StatefulSet + NetworkPolicy per backing service run inside the cluster."""
+    return {
+        f"{dep.name}.yaml": dump(
             backing.service(plan, dep),
             backing.statefulset(plan, dep),
             network.allow_backing_ingress(plan, dep),
         )
+        for dep in deps
+    }
+
+
+def dev_files(plan: Plan) -> dict[str, str]:
+    """Backing services in the cluster; the app pointed at their Services; one web replica."""
+    files = _in_cluster_files(plan, list(plan.dependencies))
     if plan.dependencies:
-        files["networkpolicy.yaml"] = dump(network.allow_dependency_egress_in_cluster(plan))
+        files["networkpolicy.yaml"] = dump(
+            network.allow_dependency_egress(plan, list(plan.dependencies), [])
+        )
     if plan.ingress is not None:
         files["ingress.yaml"] = _ingress_file(plan, plan.ingress.dev_host)
     endpoints = [Endpoint(dep.name, dep.port) for dep in plan.dependencies]
@@ -151,14 +161,21 @@ def dev_files(plan: Plan) -> dict[str, str]:
             [BASE_PATH, *files],
             configMapGenerator=_merge_generator(plan, literals),
             patches=patches,
+            images=[{"name": plan.app, "newTag": DEV_IMAGE_TAG}],
         )
     )
     return files
 
 
 def prod_files(plan: Plan) -> dict[str, str]:
-    """External endpoints; the replica count or the HPA; the PDB when two or more pods run."""
-    files: dict[str, str] = {}
+    """External endpoints; the replica count or the HPA; the PDB when two or more pods run.
+
+    A backing service the spec gives no production host keeps its in-cluster StatefulSet here too,
+    so the app's host is still a Service of the same render.
+    """
+    in_cluster = [dep for dep in plan.dependencies if dep.external is None]
+    external = [dep.external for dep in plan.dependencies if dep.external is not None]
+    files = _in_cluster_files(plan, in_cluster)
     if plan.autoscaling is not None:
         files["hpa.yaml"] = dump(scaling.hpa(plan, plan.autoscaling))
     budgets = [
@@ -169,14 +186,16 @@ def prod_files(plan: Plan) -> dict[str, str]:
     if budgets:
         files["pdb.yaml"] = dump(*budgets)
     if plan.dependencies:
-        files["networkpolicy.yaml"] = dump(network.allow_dependency_egress_external(plan))
+        files["networkpolicy.yaml"] = dump(
+            network.allow_dependency_egress(plan, in_cluster, external)
+        )
     if plan.ingress is not None:
         files["ingress.yaml"] = _ingress_file(plan, plan.ingress.prod_host)
     if plan.external_secret_store is not None:
         files["externalsecret.yaml"] = dump(
             config.external_secret(plan, plan.external_secret_store)
         )
-    endpoints = [dep.external for dep in plan.dependencies if dep.external is not None]
+    endpoints = [dep.external or Endpoint(dep.name, dep.port) for dep in plan.dependencies]
     patches, literals = _overlay_patches(plan, plan.prod_env, endpoints)
     web = pod.workload_name(plan, plan.web)
     replicas: list[Manifest] = []

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from . import _backing as backing
 from . import _pod as pod
-from ._plan import Dependency, Ingress, Plan
+from ._plan import Dependency, Endpoint, Ingress, Plan
 from ._yaml import Manifest
 
 NAME_LABEL = "kubernetes.io/metadata.name"
@@ -156,42 +156,30 @@ def allow_web_ingress(plan: Plan) -> Manifest:
     )
 
 
-def allow_dependency_egress_in_cluster(plan: Plan) -> Manifest:
-    """Egress from the app's pods to the dev backing-service pods, each on its own port."""
-    return _policy(
-        plan,
-        f"{plan.app}-egress",
-        "network",
-        {
-            "podSelector": app_selector(plan),
-            "policyTypes": ["Egress"],
-            "egress": [
-                {
-                    "to": [{"podSelector": {"matchLabels": backing.selector(plan, dep)}}],
-                    "ports": [{"protocol": "TCP", "port": dep.port}],
-                }
-                for dep in plan.dependencies
-            ],
-        },
-    )
+def allow_dependency_egress(
+    plan: Plan, in_cluster: list[Dependency], external: list[Endpoint]
+) -> Manifest:
+    """Egress from the app's pods to exactly its dependencies.
 
-
-def allow_dependency_egress_external(plan: Plan) -> Manifest:
-    """Egress from the app's pods to the external endpoints' ports.
-
-    A NetworkPolicy cannot name a DNS host, so the rule allows exactly the declared ports; narrow
-    it with ``ipBlock`` once the managed services' address ranges are known.
+    In-cluster backing services by pod selector and port. External endpoints by port only: a
+    NetworkPolicy cannot name a DNS host, so narrow those rules with ``ipBlock`` once the managed
+    services' address ranges are known.
     """
-    ports = sorted({dep.external.port if dep.external else dep.port for dep in plan.dependencies})
+    rules: list[Manifest] = [
+        {
+            "to": [{"podSelector": {"matchLabels": backing.selector(plan, dep)}}],
+            "ports": [{"protocol": "TCP", "port": dep.port}],
+        }
+        for dep in in_cluster
+    ]
+    ports = sorted({endpoint.port for endpoint in external})
+    if ports:
+        rules.append({"ports": [{"protocol": "TCP", "port": port} for port in ports]})
     return _policy(
         plan,
         f"{plan.app}-egress",
         "network",
-        {
-            "podSelector": app_selector(plan),
-            "policyTypes": ["Egress"],
-            "egress": [{"ports": [{"protocol": "TCP", "port": port} for port in ports]}],
-        },
+        {"podSelector": app_selector(plan), "policyTypes": ["Egress"], "egress": rules},
     )
 
 

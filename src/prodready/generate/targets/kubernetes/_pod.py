@@ -13,6 +13,9 @@ from ._plan import Plan, Process
 from ._yaml import Manifest
 
 MANAGED_BY = "prodready"
+# The release pins the app image by digest (immutable), so a cached copy is exactly right; the dev
+# overlay runs the locally built ``NAME:local`` image, which no registry has.
+APP_PULL_POLICY = "IfNotPresent"
 # preStop pause: kube-proxy and the ingress controller drop the pod from their endpoints while the
 # process still serves; only then does SIGTERM start the runtime's own drain + graceful shutdown.
 PRESTOP_SLEEP_S = 5
@@ -192,7 +195,7 @@ def seed_cache_container(plan: Plan, image: str, resources_: Manifest) -> Manife
     return {
         "name": "seed-cache",
         "image": image,
-        "imagePullPolicy": "Always",
+        "imagePullPolicy": APP_PULL_POLICY,
         "command": ["python", "-c", SEED_SCRIPT, plan.cache_dir, SEED_MOUNT],
         "resources": resources_,
         "securityContext": container_security_context(plan.uid, plan.gid),

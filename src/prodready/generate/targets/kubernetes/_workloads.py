@@ -36,12 +36,15 @@ def checkov_skips(*pairs: tuple[str, str]) -> dict[str, str]:
 SECRETS_AS_ENV_REASON = (
     "the app reads settings from its environment (12-factor); values come from the Secret by key"
 )
+PULL_POLICY_REASON = (
+    "the release pins the image by digest, so IfNotPresent is exact; dev runs the local build"
+)
 NO_HTTP_REASON = "a queue worker serves no HTTP; Kubernetes restarts it when its process exits"
 
 
 def app_skips(plan: Plan, process: Process | None) -> dict[str, str]:
     """The checkov exceptions an app workload needs, and only those (each with its reason)."""
-    pairs = [("CKV_K8S_43", CHECKOV_DIGEST_REASON)]
+    pairs = [("CKV_K8S_43", CHECKOV_DIGEST_REASON), ("CKV_K8S_15", PULL_POLICY_REASON)]
     if plan.app_secrets:
         pairs.append(("CKV_K8S_35", SECRETS_AS_ENV_REASON))
     if process is not None and not process.http:
@@ -67,7 +70,11 @@ def app_container(plan: Plan, process: Process, *, command: tuple[str, ...] | No
     overlay appends the connection URLs that reference them as ``$(NAME)``.
     """
     _, mounts = pod.scratch_volumes(plan)
-    container: Manifest = {"name": CONTAINER, "image": plan.image, "imagePullPolicy": "Always"}
+    container: Manifest = {
+        "name": CONTAINER,
+        "image": plan.image,
+        "imagePullPolicy": pod.APP_PULL_POLICY,
+    }
     if command is not None:
         container["command"] = list(command)
     container["env"] = pod.base_env(plan) + secret_env(plan, plan.app_secrets)
@@ -109,7 +116,7 @@ def wait_for_dependencies(plan: Plan) -> Manifest:
     return {
         "name": WAIT_CONTAINER,
         "image": plan.image,
-        "imagePullPolicy": "Always",
+        "imagePullPolicy": pod.APP_PULL_POLICY,
         "command": ["python", "-c", WAIT_SCRIPT],
         "args": [],
         "resources": INIT_RESOURCES,

@@ -256,19 +256,20 @@ def _sections(plan: MonitoringPlan) -> list[tuple[str, list[dict[str, Any]]]]:
         ),
         _panel(
             "CPU per instance",
-            "CPU seconds used per second by each instance's main process.",
+            "CPU seconds used per second by each instance's process (single-process servers: "
+            "prometheus_client's multiprocess mode exports no process metrics).",
             [_target(f"rate(process_cpu_seconds_total{{{job}}}[{_RATE}])", "{{instance}}")],
             unit="percentunit",
         ),
         _panel(
             "Resident memory per instance",
-            "Resident set size of each instance's main process.",
+            "Resident set size of each instance's process (single-process servers only).",
             [_target(f"process_resident_memory_bytes{{{job}}}", "{{instance}}")],
             unit="bytes",
         ),
         _panel(
             "Open file descriptors",
-            "Open file descriptors per instance (sockets included).",
+            "Open file descriptors per instance, sockets included (single-process servers only).",
             [_target(f"process_open_fds{{{job}}}", "{{instance}}")],
             unit="short",
         ),

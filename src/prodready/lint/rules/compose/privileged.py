@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from prodready.lint._model import Hit, Layer, Rule, Severity
 from prodready.lint.loaders import Project
-from prodready.lint.loaders._yaml import loc
+from prodready.lint.loaders._yaml import as_list, loc
 
 _DANGEROUS = {"ALL", "SYS_ADMIN", "CAP_SYS_ADMIN"}
 
@@ -18,7 +18,7 @@ def _check(project: Project) -> Iterator[Hit]:
                 yield Hit(
                     f"service '{service.name}' runs privileged", loc(service.node, "privileged")
                 )
-            caps = {str(c).upper() for c in service.config.get("cap_add") or []}
+            caps = {str(c).upper() for c in as_list(service.config.get("cap_add"))}
             if caps & _DANGEROUS:
                 yield Hit(
                     f"service '{service.name}' adds {', '.join(sorted(caps & _DANGEROUS))}",

@@ -8,6 +8,7 @@ from pathlib import PurePath
 from prodready.lint._facts import hosts_in_env
 from prodready.lint._model import Hit, Layer, Rule, Severity
 from prodready.lint.loaders import Project
+from prodready.lint.loaders._yaml import as_list
 from prodready.lint.rules._common import containers
 
 
@@ -24,10 +25,10 @@ def _compose_names(project: Project) -> dict[str, set[str]]:
             if isinstance(networks, dict):
                 for net in networks.values():
                     if isinstance(net, dict):
-                        known.update(str(a).lower() for a in net.get("aliases") or [])
-            for link in service.config.get("links") or []:
+                        known.update(str(a).lower() for a in as_list(net.get("aliases")))
+            for link in as_list(service.config.get("links")):
                 known.add(str(link).split(":")[-1].lower())
-            for extra in service.config.get("extra_hosts") or []:
+            for extra in as_list(service.config.get("extra_hosts")):
                 known.add(str(extra).split(":")[0].split("=")[0].lower())
             if service.config.get("network_mode") == "host":
                 known.add("*")
@@ -40,7 +41,7 @@ def _check(project: Project) -> Iterator[Hit]:
         if not services:
             continue  # nothing to compare with: the Services live elsewhere
         for _, container in ((g, c) for g, c in containers(project, init=True) if g is group):
-            for i, env in enumerate(container.get("env") or []):
+            for i, env in enumerate(as_list(container.get("env"))):
                 if not isinstance(env, dict) or not isinstance(env.get("value"), str):
                     continue
                 for host in hosts_in_env(str(env.get("name", "")), env["value"]):

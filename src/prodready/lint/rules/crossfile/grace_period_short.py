@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from prodready.lint._facts import server_command
 from prodready.lint._model import Hit, Layer, Rule, Severity
 from prodready.lint.loaders import Container, Project
+from prodready.lint.loaders._yaml import as_dict, as_list
 from prodready.lint.rules._common import containers, dockerfile_of
 
 
@@ -16,7 +17,7 @@ def _pre_stop_seconds(container: Container) -> int:
         return 0
     if isinstance(pre.get("sleep"), dict) and isinstance(pre["sleep"].get("seconds"), int):
         return int(pre["sleep"]["seconds"])
-    command = [str(c) for c in (pre.get("exec") or {}).get("command") or []]
+    command = [str(c) for c in as_list(as_dict(pre.get("exec")).get("command"))]
     text = " ".join(command)
     if "sleep" in text:
         after = text.split("sleep", 1)[1].split()

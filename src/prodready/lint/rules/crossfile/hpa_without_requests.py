@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from prodready.lint._model import Hit, Layer, Rule, Severity
 from prodready.lint.loaders import K8sObject, Project
+from prodready.lint.loaders._yaml import as_dict, as_list
 
 
 def utilization_resources(hpa: K8sObject) -> set[str]:
@@ -14,14 +15,14 @@ def utilization_resources(hpa: K8sObject) -> set[str]:
     found: set[str] = set()
     if spec.get("targetCPUUtilizationPercentage") is not None:
         found.add("cpu")
-    for metric in spec.get("metrics") or []:
-        if not isinstance(metric, dict) or metric.get("type") not in {
+    for metric in as_list(spec.get("metrics")):
+        if not isinstance(metric, dict) or str(metric.get("type")) not in {
             "Resource",
             "ContainerResource",
         }:
             continue
-        res = metric.get("resource") or metric.get("containerResource") or {}
-        target = res.get("target") or {}
+        res = as_dict(metric.get("resource") or metric.get("containerResource"))
+        target = as_dict(res.get("target"))
         if target.get("type") == "Utilization" or "targetAverageUtilization" in res:
             found.add(str(res.get("name")))
     return found
@@ -30,7 +31,7 @@ def utilization_resources(hpa: K8sObject) -> set[str]:
 def _check(project: Project) -> Iterator[Hit]:
     for group in project.groups:
         for hpa in group.of_kind("HorizontalPodAutoscaler"):
-            ref = hpa.spec.get("scaleTargetRef") or {}
+            ref = as_dict(hpa.spec.get("scaleTargetRef"))
             target = group.find(str(ref.get("kind")), str(ref.get("name")), hpa.namespace)
             if target is None:
                 continue

@@ -7,6 +7,7 @@ from typing import Any
 
 from prodready.lint._model import Hit, Layer, Location, Rule, Severity
 from prodready.lint.loaders import K8sObject, Project
+from prodready.lint.loaders._yaml import as_dict, as_list
 
 
 def _backends(ing: K8sObject) -> Iterator[tuple[str, Any, Location]]:
@@ -16,9 +17,9 @@ def _backends(ing: K8sObject) -> Iterator[tuple[str, Any, Location]]:
             *_target(default),
             ing.at("spec", "defaultBackend" if "defaultBackend" in ing.spec else "backend"),
         )
-    for r, rule in enumerate(ing.spec.get("rules") or []):
+    for r, rule in enumerate(as_list(ing.spec.get("rules"))):
         http = rule.get("http") if isinstance(rule, dict) else None
-        for p, path in enumerate(http.get("paths") or [] if isinstance(http, dict) else []):
+        for p, path in enumerate(as_list(http.get("paths")) if isinstance(http, dict) else []):
             backend = path.get("backend") if isinstance(path, dict) else None
             if isinstance(backend, dict):
                 yield *_target(backend), ing.at("spec", "rules", r, "http", "paths", p, "backend")
@@ -27,7 +28,7 @@ def _backends(ing: K8sObject) -> Iterator[tuple[str, Any, Location]]:
 def _target(backend: dict[str, Any]) -> tuple[str, Any]:
     if isinstance(backend.get("service"), dict):
         svc = backend["service"]
-        port = svc.get("port") or {}
+        port = as_dict(svc.get("port"))
         return str(svc.get("name", "")), port.get("number", port.get("name")) if isinstance(
             port, dict
         ) else None
@@ -48,15 +49,11 @@ def _check(project: Project) -> Iterator[Hit]:
                         where,
                     )
                     continue
-                ports = [p for p in svc.spec.get("ports") or [] if isinstance(p, dict)]
-                known = {p.get("port") for p in ports} | {
-                    p.get("name") for p in ports if p.get("name")
+                ports = [p for p in as_list(svc.spec.get("ports")) if isinstance(p, dict)]
+                known = {str(p.get("port")) for p in ports} | {
+                    str(p.get("name")) for p in ports if p.get("name")
                 }
-                if (
-                    port is not None
-                    and port not in known
-                    and str(port) not in {str(k) for k in known}
-                ):
+                if port is not None and str(port) not in known:
                     yield Hit(
                         f"Ingress '{ing.name}' uses port {port} of Service '{name}', which has no "
                         f"such port",

@@ -7,6 +7,7 @@ from typing import Any
 
 from prodready.lint._model import Hit, Layer, Rule, Severity
 from prodready.lint.loaders import K8sObject, Project
+from prodready.lint.loaders._yaml import as_list
 from prodready.lint.rules._common import selects
 
 
@@ -22,12 +23,13 @@ def _allows_dns(rule: Any) -> bool:
         return False
     ports = rule.get("ports")
     port_ok = not ports or any(
-        isinstance(p, dict) and (p.get("port") in (None, 53, "53", "dns", "dns-tcp")) for p in ports
+        isinstance(p, dict) and str(p.get("port")) in {"None", "53", "dns", "dns-tcp"}
+        for p in as_list(ports)
     )
     peers = rule.get("to")
     # DNS lives in kube-system: only peers that can reach another namespace (or anything) qualify.
     peer_ok = not peers or any(
-        isinstance(p, dict) and ("namespaceSelector" in p or "ipBlock" in p) for p in peers
+        isinstance(p, dict) and ("namespaceSelector" in p or "ipBlock" in p) for p in as_list(peers)
     )
     return port_ok and peer_ok
 
@@ -51,7 +53,7 @@ def _check(project: Project) -> Iterator[Hit]:
             ]
             if not mine:
                 continue
-            if any(_allows_dns(r) for p in mine for r in p.spec.get("egress") or []):
+            if any(_allows_dns(r) for p in mine for r in as_list(p.spec.get("egress"))):
                 continue
             names = ", ".join(sorted(p.name for p in mine))
             yield Hit(

@@ -29,6 +29,8 @@ def _check(project: Project) -> Iterator[Hit]:
             if found is None or found[0] == "exec" or found[2] is None:
                 continue
             port = found[2]
+            if not isinstance(port, int | str):
+                continue
             where = container.at(kind)
             if isinstance(port, str) and not port.isdigit():
                 if port not in ports:

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from prodready.lint._facts import server_command
 from prodready.lint._model import Hit, Layer, Rule, Severity
 from prodready.lint.loaders import Container, Project
+from prodready.lint.loaders._yaml import as_list
 from prodready.lint.rules._common import containers, dockerfile_of
 
 _DIR_VARS = (
@@ -26,7 +27,7 @@ def _needed(project: Project, container: Container) -> dict[str, str]:
     env.update(
         {
             str(e.get("name")): str(e.get("value"))
-            for e in container.get("env") or []
+            for e in as_list(container.get("env"))
             if isinstance(e, dict) and "value" in e
         }
     )
@@ -51,7 +52,7 @@ def _check(project: Project) -> Iterator[Hit]:
             continue
         mounts = [
             str(m.get("mountPath", "")).rstrip("/")
-            for m in container.get("volumeMounts") or []
+            for m in as_list(container.get("volumeMounts"))
             if isinstance(m, dict) and m.get("readOnly") is not True
         ]
         missing = [

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from prodready.lint._model import Hit, Layer, Rule, Severity
 from prodready.lint.loaders import Container, Project, image_key
+from prodready.lint.loaders._yaml import as_list
 from prodready.lint.rules._common import dockerfile_of
 
 
@@ -33,7 +34,7 @@ def _check(project: Project) -> Iterator[Hit]:
                 continue
             for container in workload.containers():
                 explicit = {
-                    str(e.get("name")) for e in container.get("env") or [] if isinstance(e, dict)
+                    str(e.get("name")) for e in as_list(container.get("env")) if isinstance(e, dict)
                 }
                 wanted = _app_env_names(project, container) - explicit
                 for svc in services:

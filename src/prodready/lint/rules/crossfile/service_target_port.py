@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from prodready.lint._model import Hit, Layer, Rule, Severity
 from prodready.lint.loaders import Project
+from prodready.lint.loaders._yaml import as_list
 from prodready.lint.rules._common import selects
 
 
@@ -21,7 +22,7 @@ def _check(project: Project) -> Iterator[Hit]:
             for w in matched:
                 for c in w.containers():
                     ports.update(c.ports())
-            for i, port in enumerate(svc.spec.get("ports") or []):
+            for i, port in enumerate(as_list(svc.spec.get("ports"))):
                 if not isinstance(port, dict):
                     continue
                 target = port.get("targetPort", port.get("port"))
@@ -32,7 +33,7 @@ def _check(project: Project) -> Iterator[Hit]:
                             f"of the pods it selects",
                             svc.at("spec", "ports", i),
                         )
-                elif target is not None and ports and int(target) not in ports:
+                elif isinstance(target, int | str) and ports and int(target) not in ports:
                     declared = ", ".join(
                         str(p) for p in sorted(p for p in ports if isinstance(p, int))
                     )

@@ -5,18 +5,33 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from prodready.lint._model import Hit, Layer, Location, Rule, Severity
-from prodready.lint.loaders import Project
+from prodready.lint.loaders import Dockerfile, Project
+from prodready.lint.rules._common import containers, dockerfile_of
 
 _ROOT = {"root", "0", "root:root", "0:0"}
 
 
+def _overridden(project: Project) -> set[int]:
+    """Dockerfiles whose every Kubernetes container sets a non-zero runAsUser."""
+    verdict: dict[int, bool] = {}
+    for _, container in containers(project, init=True):
+        image: Dockerfile | None = dockerfile_of(project, container)
+        if image is not None:
+            uid = container.security("runAsUser")
+            safe = isinstance(uid, int) and uid > 0
+            verdict[id(image)] = verdict.get(id(image), True) and safe
+    return {key for key, safe in verdict.items() if safe}
+
+
 def _check(project: Project) -> Iterator[Hit]:
+    overridden = _overridden(project)
     for dockerfile in project.dockerfiles:
         stage = dockerfile.final
         if (
             stage is None
             or stage.image == "scratch"
             or ("distroless" in stage.image and "nonroot" in stage.image)
+            or id(dockerfile) in overridden  # the manifests run it as a non-root UID
         ):
             continue
         user = dockerfile.user(stage)

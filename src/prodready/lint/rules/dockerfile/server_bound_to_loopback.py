@@ -8,7 +8,7 @@ from prodready.lint._facts import is_loopback, server_command
 from prodready.lint._model import Hit, Layer, Location, Rule, Severity
 from prodready.lint.loaders import Project
 from prodready.lint.loaders._dockerfile import split_command
-from prodready.lint.loaders._yaml import loc
+from prodready.lint.loaders._yaml import as_list, loc
 from prodready.lint.rules._common import containers, dockerfile_of
 
 
@@ -37,7 +37,7 @@ def _check(project: Project) -> Iterator[Hit]:
         env.update(
             {
                 str(e.get("name")): str(e.get("value", ""))
-                for e in container.get("env") or []
+                for e in as_list(container.get("env"))
                 if isinstance(e, dict)
             }
         )

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from prodready.lint._model import Hit, Layer, Rule, Severity
 from prodready.lint.loaders import Project
+from prodready.lint.loaders._yaml import as_list
 from prodready.lint.rules._common import containers
 
 
@@ -21,7 +22,7 @@ def _check(project: Project) -> Iterator[Hit]:
                 f"container '{name}' allows privilege escalation",
                 container.at("securityContext", "allowPrivilegeEscalation"),
             )
-        added = container.get("securityContext", "capabilities", "add") or []
+        added = as_list(container.get("securityContext", "capabilities", "add"))
         bad = sorted(
             {str(c).upper() for c in added} & {"ALL", "SYS_ADMIN", "NET_ADMIN", "SYS_PTRACE"}
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import json
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -13,11 +14,19 @@ from prodready.lint.loaders import K8sObject, Project
 _MAX_ERRORS_PER_OBJECT = 3
 
 
+@functools.lru_cache(maxsize=4)
+def _definitions(directory: str, version: str) -> Any:
+    """The shared definitions file of one schema version (large: parse it once)."""
+    from kubernetes_validate import utils  # type: ignore[import-untyped]
+
+    return utils.schema_contents(f"{directory}/_definitions.json", version)
+
+
 @functools.lru_cache(maxsize=256)
 def _validator(version: str, kind: str, api_version: str) -> Any:
     """A cached strict validator, or ``None`` when the kind has no built-in schema (a CRD)."""
     import jsonschema  # type: ignore[import-untyped]
-    from kubernetes_validate import utils  # type: ignore[import-untyped]
+    from kubernetes_validate import utils
     from referencing import Registry, Resource
 
     versions = [v for v in utils.all_versions() if utils.major_minor(v) <= version]
@@ -28,7 +37,7 @@ def _validator(version: str, kind: str, api_version: str) -> Any:
         schema = utils.schema_contents(f"{directory}/{kind.lower()}-{api}.json", version)
     except FileNotFoundError:
         return None
-    definitions = utils.schema_contents(f"{directory}/_definitions.json", version)
+    definitions = _definitions(directory, version)
     registry: Registry[Any] = Resource.from_contents(definitions) @ (
         Resource.from_contents(schema) @ Registry()
     )
@@ -62,9 +71,14 @@ def _check(project: Project) -> Iterator[Hit]:
     except ImportError:
         return  # the CLI prints the install hint once
     version = ".".join(project.kubernetes_version.lstrip("v").split(".")[:2])
+    seen: set[str] = set()
     for group in project.groups:
         for obj in group.objects:
-            yield from _errors(obj, version)
+            # kustomize roots often render the same base object: validate each content once
+            key = obj.at().path + json.dumps(obj.doc, sort_keys=True, default=str)
+            if key not in seen:
+                seen.add(key)
+                yield from _errors(obj, version)
 
 
 RULE = Rule(

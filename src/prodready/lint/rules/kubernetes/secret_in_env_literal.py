@@ -7,12 +7,13 @@ from collections.abc import Iterator
 from prodready.lint._facts import credential_in_url, is_secret_name, looks_like_secret_value
 from prodready.lint._model import Hit, Layer, Rule, Severity
 from prodready.lint.loaders import Project
+from prodready.lint.loaders._yaml import as_list
 from prodready.lint.rules._common import containers
 
 
 def _check(project: Project) -> Iterator[Hit]:
     for _, container in containers(project, init=True):
-        for i, env in enumerate(container.get("env") or []):
+        for i, env in enumerate(as_list(container.get("env"))):
             if not isinstance(env, dict) or "value" not in env:
                 continue
             name, value = str(env.get("name", "")), str(env.get("value") or "")

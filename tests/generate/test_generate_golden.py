@@ -1,7 +1,7 @@
 """Golden files pin the Dockerfile, compose and env output for three differently shaped specs.
 
-Update them only on purpose: ``PRODREADY_UPDATE_GOLDEN=1 pytest tests/generate/test_golden.py``,
-then review the diff.
+Update them only on purpose, then review the diff:
+``PRODREADY_UPDATE_GOLDEN=1 pytest tests/generate/test_generate_golden.py``.
 """
 
 from __future__ import annotations
