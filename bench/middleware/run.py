@@ -3,7 +3,10 @@
 Each variant runs in its own uvicorn process (one worker, no access log); ``wrk`` (a separate
 process) drives ``GET /hello/world`` for ``--duration`` seconds after a warm-up. Variants are
 measured in rounds whose order alternates (forward, then reversed) so drift on a shared machine
-hits all of them alike. Prints a Markdown table of medians and ratios against "none".
+hits all of them alike. Besides wrk's throughput, the server process's own CPU time per request
+is read from /proc: on a busy machine throughput follows the CPU share the scheduler happens to
+give, while CPU per request does not, and 1 / (CPU per request) is the throughput of a server
+that has a core to itself. Prints a Markdown table of medians and ratios against "none".
 
 Reproduce: .venv/bin/pip install -e '.[bench]' && .venv/bin/python bench/middleware/run.py
 """
@@ -49,8 +52,14 @@ def serve(variant: str, port: int) -> subprocess.Popen[bytes]:
     raise SystemExit(f"{variant}: server did not start")
 
 
-def wrk(port: int, seconds: int, connections: int) -> tuple[float, float]:
-    """Requests per second and the p50 latency (ms) of one wrk run."""
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time the process has used so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def wrk(port: int, seconds: int, connections: int) -> tuple[float, float, int]:
+    """Requests per second, p50 latency (ms) and request count of one wrk run."""
     url = f"http://127.0.0.1:{port}/hello/world"
     out = subprocess.run(
         ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", url],
@@ -62,7 +71,8 @@ def wrk(port: int, seconds: int, connections: int) -> tuple[float, float]:
     p50 = re.search(r"50%\s+([\d.]+)(us|ms|s)", out)
     assert p50 is not None
     scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}[p50.group(2)]
-    return rps, float(p50.group(1)) * scale
+    count = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
+    return rps, float(p50.group(1)) * scale, count
 
 
 def main() -> None:
@@ -74,7 +84,8 @@ def main() -> None:
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed (apt-get install wrk)")
-    results: dict[str, list[tuple[float, float]]] = {v: [] for v in args.variants}
+    # per variant: (req/s, p50 ms, server CPU µs per request)
+    results: dict[str, list[tuple[float, float, float]]] = {v: [] for v in args.variants}
     for round_no in range(args.rounds):
         order = args.variants if round_no % 2 == 0 else list(reversed(args.variants))
         for variant in order:
@@ -82,21 +93,33 @@ def main() -> None:
             proc = serve(variant, port)
             try:
                 wrk(port, 2, args.connections)  # warm-up
-                rps, p50 = wrk(port, args.duration, args.connections)
+                cpu_before = cpu_seconds(proc.pid)
+                rps, p50, count = wrk(port, args.duration, args.connections)
+                cpu_us = (cpu_seconds(proc.pid) - cpu_before) / count * 1e6
             finally:
                 proc.terminate()
                 proc.wait(timeout=10)
-            results[variant].append((rps, p50))
-            print(f"round {round_no + 1} {variant:20s} {rps:10.0f} req/s  p50 {p50:.3f} ms")
-    base = statistics.median(r for r, _ in results["none"]) if "none" in results else None
+            results[variant].append((rps, p50, cpu_us))
+            print(
+                f"round {round_no + 1} {variant:20s} {rps:10.0f} req/s  p50 {p50:.3f} ms"
+                f"  server CPU {cpu_us:.1f} µs/req"
+            )
+    base = statistics.median(r[0] for r in results["none"])
+    base_cpu = statistics.median(r[2] for r in results["none"])
     print()
-    print("| variant | median req/s | vs none | median p50 latency (ms) |")
-    print("|---|---:|---:|---:|")
+    print(
+        "| variant | median req/s | vs none | median p50 (ms) | server CPU µs/req "
+        "| CPU-bound throughput vs none |"
+    )
+    print("|---|---:|---:|---:|---:|---:|")
     for variant, runs in results.items():
-        rps = statistics.median(r for r, _ in runs)
-        p50 = statistics.median(p for _, p in runs)
-        ratio = f"{rps / base:.3f}" if base else "-"
-        print(f"| {variant} | {rps:.0f} | {ratio} | {p50:.3f} |")
+        rps = statistics.median(r[0] for r in runs)
+        p50 = statistics.median(r[1] for r in runs)
+        cpu = statistics.median(r[2] for r in runs)
+        print(
+            f"| {variant} | {rps:.0f} | {rps / base:.3f} | {p50:.3f} | {cpu:.1f} "
+            f"| {base_cpu / cpu:.3f} |"
+        )
 
 
 if __name__ == "__main__":

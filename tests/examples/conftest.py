@@ -7,6 +7,8 @@ the env is set before the first import; each test then builds a fresh app with i
 from __future__ import annotations
 
 import importlib
+import os
+import subprocess
 import sys
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
@@ -18,6 +20,23 @@ from starlette.testclient import TestClient
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 AppFactory = Callable[[str, str, Mapping[str, str]], TestClient]
+
+
+def migrate(example: str, env: Mapping[str, str]) -> None:
+    """Run the example's spec ``migrate`` command once, as the deployment's migration step does."""
+    from prodready.spec import load_spec
+
+    argv = load_spec(EXAMPLES / example).migrate_argv
+    if argv is None:
+        return
+    bindir = str(Path(sys.executable).parent)
+    subprocess.run(
+        argv,
+        cwd=EXAMPLES / example,
+        env={**os.environ, **env, "PATH": f"{bindir}:{os.environ.get('PATH', '')}"},
+        check=True,
+        capture_output=True,
+    )
 
 
 def import_example(example: str, module: str) -> ModuleType:
@@ -33,6 +52,7 @@ def example_client(monkeypatch: pytest.MonkeyPatch) -> Iterator[AppFactory]:
     clients: list[TestClient] = []
 
     def _make(example: str, package: str, env: Mapping[str, str]) -> TestClient:
+        migrate(example, env)
         for key, value in env.items():
             monkeypatch.setenv(key, value)
         monkeypatch.setenv("ENVIRONMENT", "development")

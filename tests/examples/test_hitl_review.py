@@ -4,40 +4,23 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import subprocess
-import sys
 from typing import Any
 
 import pytest
-
-from tests.examples.conftest import EXAMPLES, AppFactory
+from tests.examples.conftest import AppFactory
 
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="module")
-def migrated(postgres_server: Any) -> str:
-    """Run the seed's Alembic migration once, as the deployment's migrate step does."""
-    subprocess.run(
-        [sys.executable, "-m", "alembic", "upgrade", "head"],
-        cwd=EXAMPLES / "hitl-review",
-        env={**os.environ, "DATABASE_URL": postgres_server.url},
-        check=True,
-        capture_output=True,
-    )
-    return str(postgres_server.url)
-
-
 @pytest.fixture
 def client(
-    example_client: AppFactory, migrated: str, redis_server: Any, rabbitmq_server: Any
+    example_client: AppFactory, postgres_server: Any, redis_server: Any, rabbitmq_server: Any
 ) -> Any:
     return example_client(
         "hitl-review",
         "hitl",
         {
-            "DATABASE_URL": migrated,
+            "DATABASE_URL": postgres_server.url,
             "REDIS_URL": redis_server.url,
             "RABBITMQ_URL": rabbitmq_server.url,
         },

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from tests.examples.conftest import AppFactory, import_example
 
 pytestmark = pytest.mark.slow

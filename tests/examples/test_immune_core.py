@@ -7,7 +7,6 @@ import json
 from typing import Any
 
 import pytest
-
 from tests.examples.conftest import AppFactory
 
 pytestmark = pytest.mark.slow

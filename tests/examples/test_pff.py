@@ -10,7 +10,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-
 from tests.examples.conftest import EXAMPLES, AppFactory, import_example
 
 pytestmark = pytest.mark.slow
@@ -20,15 +19,7 @@ pytestmark = pytest.mark.slow
 def pgvector_server(server_factory: Any) -> Any:
     from prodready.testing import PostgresServer
 
-    server = server_factory(PostgresServer, extensions=("pgvector",))
-    subprocess.run(
-        [sys.executable, "-m", "pff.migrate"],
-        cwd=EXAMPLES / "pff",
-        env={**os.environ, "DATABASE_URL": server.url},
-        check=True,
-        capture_output=True,
-    )
-    return server
+    return server_factory(PostgresServer, extensions=("pgvector",))
 
 
 @pytest.fixture

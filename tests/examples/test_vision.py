@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-
 from tests.examples.conftest import AppFactory, import_example
 
 pytestmark = pytest.mark.slow

@@ -1,1 +1,1 @@
-"""HITL review API (seed 001): APV reviews and human decisions, RabbitMQ, Redis, a WebSocket channel."""
+"""HITL review API (seed 001): APV reviews and decisions, RabbitMQ, Redis, a WebSocket channel."""

@@ -154,8 +154,8 @@ def create_app(settings: Settings | None = None) -> prodready.Instrumented:
 
     @app.get("/reviews")
     async def list_reviews(
-        deps: Deps, status: Literal["pending", "approved", "rejected", "modified", "escalated"]
-        | None = None
+        deps: Deps,
+        status: Literal["pending", "approved", "rejected", "modified", "escalated"] | None = None,
     ) -> list[dict[str, object]]:
         query = sa.select(APVReview).order_by(APVReview.created_at)
         if status is not None:
@@ -166,7 +166,9 @@ def create_app(settings: Settings | None = None) -> prodready.Instrumented:
     @app.post("/reviews/{apv_code}/decision", status_code=201)
     async def decide(apv_code: str, body: DecisionIn, deps: Deps) -> dict[str, object]:
         async with deps.sessions() as session:
-            review = await session.scalar(sa.select(APVReview).where(APVReview.apv_code == apv_code))
+            review = await session.scalar(
+                sa.select(APVReview).where(APVReview.apv_code == apv_code)
+            )
             if review is None:
                 raise HTTPException(404, f"no APV review {apv_code!r}")
             status = {"approve": "approved", "reject": "rejected", "modify": "modified"}

@@ -1,1 +1,1 @@
-"""Neural Hive-Mind (seed 004): an intent gateway and a specialist worker; MongoDB, Neo4j, Redis, Kafka."""
+"""Neural Hive-Mind (seed 004): intent gateway + specialist; MongoDB, Neo4j, Redis, Kafka."""

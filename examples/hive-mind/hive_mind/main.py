@@ -3,7 +3,7 @@
 - ``POST /api/v1/intents`` classifies a text with the baked intent model, stores the intent in
   MongoDB, publishes it to Kafka (``intents.classified``) for the specialist, and counts per-domain
   traffic in Redis;
-- ``GET /api/v1/intents/{id}`` reads it back (``status`` turns ``analysed`` once the specialist ran);
+- ``GET /api/v1/intents/{id}`` reads it back (``status`` turns ``analysed`` once analysed);
 - ``GET /api/v1/domains/{domain}/intents`` lists what the specialist linked in Neo4j.
 
 The startup probe gates on the model file being present in the cache; readiness checks MongoDB,

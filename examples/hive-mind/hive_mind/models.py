@@ -1,9 +1,9 @@
 """The intent model: installed into the app-owned cache at image build time, never at start-up.
 
 ``python -m hive_mind.models install`` (run by the Dockerfile as the app user) copies the packaged
-model into ``$XDG_CACHE_HOME/hive-mind/`` after checking its SHA-256; the app only *reads* it and its
-startup gate fails when it is missing — the seed-004 lesson (eight image builds because models were
-downloaded at run time into a cache the non-root user could not write).
+model into ``$XDG_CACHE_HOME/hive-mind/`` after checking its SHA-256; the app only *reads* it
+and its startup gate fails when it is missing — the seed-004 lesson (eight image builds because
+models were downloaded at run time into a cache the non-root user could not write).
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ def model_path() -> Path:
 
 
 def install() -> Path:
-    """Copy the packaged model into the cache, verifying its checksum; returns the installed path."""
+    """Copy the packaged model into the cache after checking its checksum; the installed path."""
     source = resources.files("hive_mind") / "model_data" / MODEL_FILE
     data = source.read_bytes()
     digest = hashlib.sha256(data).hexdigest()

@@ -1,1 +1,1 @@
-"""Active Immune Core (seed 000): cytokine events on Kafka, hormone state in Redis, memory in PostgreSQL."""
+"""Active Immune Core (seed 000): cytokines on Kafka, hormones in Redis, memory in PostgreSQL."""

@@ -26,15 +26,6 @@ from immune_core.settings import Settings
 
 CYTOKINE_TOPIC = "immune.cytokines"
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS immune_memory (
-    antigen    text PRIMARY KEY,
-    response   text NOT NULL,
-    strength   double precision NOT NULL,
-    updated_at timestamptz NOT NULL DEFAULT now()
-)
-"""
-
 
 class Cytokine(BaseModel):
     kind: Annotated[str, Field(pattern=r"^(IL-[0-9]{1,2}|TNF-alpha|IFN-gamma)$")]
@@ -77,8 +68,6 @@ def create_app(settings: Settings | None = None) -> prodready.Instrumented:
         pool = await asyncpg.create_pool(
             settings.database_url.get_secret_value(), min_size=1, max_size=5
         )
-        async with pool.acquire() as conn:
-            await conn.execute(SCHEMA)
         cache = aioredis.from_url(settings.redis_url.get_secret_value())
         producer = AIOKafkaProducer(bootstrap_servers=settings.kafka_bootstrap_servers)
         await producer.start()
@@ -95,7 +84,9 @@ def create_app(settings: Settings | None = None) -> prodready.Instrumented:
     @app.post("/cytokines", status_code=202)
     async def signal(cytokine: Cytokine, deps: Deps) -> dict[str, object]:
         payload = json.dumps(cytokine.model_dump()).encode()
-        meta = await deps.producer.send_and_wait(CYTOKINE_TOPIC, payload, key=cytokine.kind.encode())
+        meta = await deps.producer.send_and_wait(
+            CYTOKINE_TOPIC, payload, key=cytokine.kind.encode()
+        )
         return {"topic": meta.topic, "partition": meta.partition, "offset": meta.offset}
 
     @app.put("/hormones/{name}")

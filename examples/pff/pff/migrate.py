@@ -1,4 +1,4 @@
-"""The schema, applied once per release (``python -m pff.migrate``), never by the app at start-up."""
+"""The schema, applied once per release (``python -m pff.migrate``), never at app start-up."""
 
 from __future__ import annotations
 

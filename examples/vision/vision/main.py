@@ -25,18 +25,6 @@ from vision.settings import Settings
 CACHE_TTL_S = 3600
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024  # nginx's client_max_body_size for this service is 10m too
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS analyses (
-    sha256       char(64) PRIMARY KEY,
-    width        integer NOT NULL,
-    height       integer NOT NULL,
-    brightness   double precision NOT NULL,
-    contrast     double precision NOT NULL,
-    edge_density double precision NOT NULL,
-    created_at   timestamptz NOT NULL DEFAULT now()
-)
-"""
-
 
 def _pool(request: Request) -> asyncpg.Pool:
     return request.app.state.pool  # type: ignore[no-any-return]
@@ -59,8 +47,6 @@ def create_app(settings: Settings | None = None) -> prodready.Instrumented:
         pool = await asyncpg.create_pool(
             settings.database_url.get_secret_value(), min_size=1, max_size=5
         )
-        async with pool.acquire() as conn:
-            await conn.execute(SCHEMA)
         app.state.pool = pool
         app.state.cache = aioredis.from_url(settings.redis_url.get_secret_value())
         try:

@@ -69,9 +69,14 @@ class Sandbox:
             path.mkdir(parents=True)
         self.uid: int | None = None
         self.gid: int | None = None
+        # Why the service runs as the invoking user instead of an unprivileged one, if it does.
+        self.privilege_note: str | None = None
         if os.geteuid() == 0:
             entry = pwd.getpwnam("nobody")
-            self.uid, self.gid = entry.pw_uid, entry.pw_gid
+            self.privilege_note = _cannot_run_as(entry.pw_uid, entry.pw_gid)
+            if self.privilege_note is None:
+                self.uid, self.gid = entry.pw_uid, entry.pw_gid
+        if self.uid is not None and self.gid is not None:
             # the unprivileged user must traverse the root to reach its HOME; nothing here is secret
             os.chmod(self.root, 0o755)  # noqa: S103
             for path in (self.home, self.cache, self.multiproc):
@@ -116,9 +121,9 @@ class Sandbox:
                     extra_groups=[] if self.uid is not None else None,
                     check=False,
                 )
-            except FileNotFoundError as exc:
+            except OSError as exc:
                 raise ExternalToolError(
-                    f"{what}: command {argv[0]!r} not found",
+                    f"{what}: cannot run {argv[0]!r}: {exc.strerror}",
                     hint="install the project's dependencies into this environment",
                 ) from exc
             except subprocess.TimeoutExpired as exc:
@@ -131,6 +136,25 @@ class Sandbox:
 
     def close(self) -> None:
         shutil.rmtree(self.root, ignore_errors=True)
+
+
+def _cannot_run_as(uid: int, gid: int) -> str | None:
+    """Why ``uid`` cannot run this interpreter (e.g. it lives under a private /root), or None."""
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-c", "import prodready"],
+            user=uid,
+            group=gid,
+            extra_groups=[],
+            capture_output=True,
+            timeout=60,
+            check=False,
+        )
+    except OSError as exc:
+        return f"the unprivileged user cannot execute {sys.executable}: {exc.strerror}"
+    if proc.returncode != 0:
+        return f"the unprivileged user cannot import prodready with {sys.executable}"
+    return None
 
 
 def _tail(path: Path) -> str:
@@ -176,9 +200,9 @@ class AppProcess:
                 group=self.sandbox.gid,
                 extra_groups=[] if self.sandbox.uid is not None else None,
             )
-        except FileNotFoundError as exc:
+        except OSError as exc:
             raise ExternalToolError(
-                f"{self.name}: command {self.argv[0]!r} not found",
+                f"{self.name}: cannot run {self.argv[0]!r}: {exc.strerror}",
                 hint="install the project's dependencies into this environment",
             ) from exc
         finally:

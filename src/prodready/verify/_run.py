@@ -102,6 +102,11 @@ class LocalRun:
             env=self.env,
             sandbox=self.sandbox,
         )
+        if self.sandbox.privilege_note is not None:
+            self.progress(
+                f"warning: running as {self.sandbox.user}, not an unprivileged user: "
+                f"{self.sandbox.privilege_note}"
+            )
         self.progress(
             f"starting {self.spec.name} as {self.sandbox.user} with {self.spec.workers} "
             f"worker(s) on {self.base_url}"

@@ -274,7 +274,9 @@ def test_workers_in_the_image_command_follow_the_cpu_limit(rendered: Rendered) -
     argv = docker.server_argv(rendered.spec)
     workers = int(argv[argv.index("--workers") + 1])
     limit = app_container(web(rendered, "overlays/prod"))["resources"]["limits"]["cpu"]
-    assert workers == max(1, min(cpu_millis(limit) // 1000, rendered.spec.max_workers))
+    derived = max(1, min(cpu_millis(limit) // 1000, rendered.spec.max_workers))
+    # an explicit server.workers wins; otherwise one worker per whole CPU of the limit
+    assert workers == (rendered.spec.server.workers or derived)
 
 
 def test_grace_period_exceeds_prestop_drain_and_graceful_timeout(rendered: Rendered) -> None:

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
+import org.neo4j.configuration.GraphDatabaseInternalSettings;
 import org.neo4j.configuration.GraphDatabaseSettings;
 import org.neo4j.configuration.connectors.BoltConnector;
 import org.neo4j.configuration.connectors.BoltConnectorInternalSettings;
@@ -47,10 +48,13 @@ public final class Neo4jLauncher {
                 .setConfig(GraphDatabaseSettings.pagecache_memory, ByteUnit.mebiBytes(32))
                 // A test server has no clients worth waiting for at shutdown: stop in about a
                 // second instead of the 10 s the Bolt defaults add (databases still checkpoint).
-                .setConfig(BoltConnectorInternalSettings.thread_pool_shutdown_wait_time, Duration.ZERO)
-                .setConfig(BoltConnectorInternalSettings.connection_shutdown_wait_time, Duration.ZERO)
-                .setConfig(BoltConnectorInternalSettings.netty_server_shutdown_quiet_period, 0)
-                .setConfig(BoltConnectorInternalSettings.netty_server_shutdown_timeout, Duration.ofSeconds(2))
+                .setConfig(
+                        BoltConnectorInternalSettings.thread_pool_shutdown_wait_time, Duration.ZERO)
+                .setConfig(
+                        BoltConnectorInternalSettings.connection_shutdown_wait_time, Duration.ZERO)
+                .setConfig(GraphDatabaseInternalSettings.netty_server_shutdown_quiet_period, 0)
+                .setConfig(GraphDatabaseInternalSettings.netty_server_shutdown_timeout,
+                        Duration.ofSeconds(2))
                 .build();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

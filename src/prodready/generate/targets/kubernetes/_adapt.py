@@ -77,7 +77,6 @@ def plan_from_spec(spec: ServiceSpec, *, catalog: Catalog | None = None) -> Plan
         name="web",
         command=None,
         http=True,
-        workers=spec.workers,
         resources=_resources(spec.resources),
         replicas=1,
     )
@@ -86,7 +85,6 @@ def plan_from_spec(spec: ServiceSpec, *, catalog: Catalog | None = None) -> Plan
             name=name,
             command=process.argv,
             http=False,
-            workers=1,
             resources=_resources(process.resources or spec.resources),
             replicas=process.replicas,
         )

@@ -34,7 +34,6 @@ class Process:
     name: str
     command: tuple[str, ...] | None
     http: bool
-    workers: int
     resources: Resources
     replicas: int = 1
 

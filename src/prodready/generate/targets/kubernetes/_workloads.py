@@ -259,7 +259,6 @@ def migration_job(plan: Plan, command: tuple[str, ...]) -> Manifest:
         name="migrate",
         command=command,
         http=False,
-        workers=1,
         resources=process.resources,
     )
     container = app_container(plan, migrate, command=command)
