@@ -120,7 +120,7 @@ def main() -> int:
         ),
     }
     # the warm case reuses kustomize renders from a private cache filled by one unmeasured run
-    os.environ["PRODREADY_CACHE_DIR"] = str(ROOT / "bench" / "results" / "render-cache")
+    os.environ["PRODREADY_CACHE_DIR"] = str(PEERS.parent / "render-cache")
     subprocess.run([*prodready, str(corpus)], stdout=subprocess.DEVNULL, check=False)
     results = {}
     for name, (argv, count, runs) in cases.items():

@@ -177,3 +177,16 @@ def test_renders_are_cached_and_an_edit_invalidates_the_cache(tmp_path: Path) ->
     assert [o.name for g in load_project([tree]).groups for o in g.objects] == ["prod-api"]
     assert len(list(cache_root().glob("*.yaml"))) == 2
     assert first.groups
+
+
+def test_a_kustomization_that_only_lists_files_needs_no_kubectl(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = {k: v for k, v in KUSTOMIZE.items() if k.startswith("base/")}
+    files["kustomization.yaml"] = "resources: [base]\n"
+    write_tree(tmp_path, files)
+    monkeypatch.setenv("PATH", str(tmp_path / "no-kubectl"))
+    report = check([tmp_path], select=("PR000", "PR302"))
+    assert [(f.rule.id, Path(f.location.path).name, f.location.line) for f in report.findings] == [
+        ("PR302", "deploy.yaml", 11)
+    ]

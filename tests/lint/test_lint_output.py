@@ -62,7 +62,7 @@ def test_sarif_report_validates_against_the_sarif_2_1_0_schema(tree: Path) -> No
 def test_sarif_omits_the_region_for_whole_file_findings(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    write_tree(tmp_path, {"kustomization.yaml": "resources: []\n"})
+    write_tree(tmp_path, {"kustomization.yaml": "resources: []\nnamePrefix: x-\n"})
     monkeypatch.setenv("PATH", str(tmp_path / "no-kubectl"))
     (result,) = render_sarif(check([tmp_path], select=("PR000",)))["runs"][0]["results"]
     assert "region" not in result["locations"][0]["physicalLocation"]

@@ -34,6 +34,7 @@ spec:
           envFrom: [{configMapRef: {name: cfg}}]
           livenessProbe: {httpGet: {path: /health, port: http}, timeoutSeconds: 1}
           readinessProbe: {httpGet: {path: /health, port: 8000}}
+          startupProbe: {exec: {command: [cat, /tmp/ready]}}
           resources: {requests: {cpu: 1}, limits: {memory: 1Gi}}
           securityContext: {readOnlyRootFilesystem: true, capabilities: {add: [NET_ADMIN]}}
           volumeMounts: [{name: cfg, mountPath: /cfg}]

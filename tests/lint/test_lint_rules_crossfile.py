@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from prodready.lint import Finding
 
@@ -540,3 +541,32 @@ def test_pr419_quiet_when_service_links_are_off_or_the_var_is_set(lint: Lint) ->
         "api/Dockerfile": "FROM python:3.12\nENV REDIS_PORT=6379\n",
     }
     assert lint("PR419", files) == []
+
+
+MODEL_SPEC = """
+[tool.prodready]
+name = "api"
+app = "api.main:app"
+
+[tool.prodready.probes]
+readiness = "/status/ready"
+"""
+
+
+def test_pr420_quiet_and_pr401_fires_for_the_specs_own_readiness_path(lint: Lint) -> None:
+    probe = "{httpGet: {path: /status/ready, port: http}, timeoutSeconds: 3}"
+    text = deployment(container=f"          readinessProbe: {probe}\n")
+    assert lint("PR420", {"d.yaml": text, "pyproject.toml": MODEL_SPEC}) == []
+    live = deployment(container=f"          livenessProbe: {probe}\n")
+    assert len(lint("PR401", {"d.yaml": live, "pyproject.toml": MODEL_SPEC})) == 1
+
+
+def test_pr420_uses_the_spec_of_the_service_that_owns_the_manifest(lint: Lint) -> None:
+    probe = "          readinessProbe: {httpGet: {path: /healthz, port: http}}\n"
+    files = {
+        "svc-a/pyproject.toml": MODEL_SPEC,
+        "svc-a/deploy/d.yaml": deployment(container=probe),
+        "svc-b/deploy/d.yaml": deployment(container=probe),
+    }
+    found = lint("PR420", files)
+    assert [f.location.path for f in found] == [str(Path("svc-a/deploy/d.yaml"))]

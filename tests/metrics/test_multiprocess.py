@@ -14,7 +14,7 @@ import pytest
 from prometheus_client import CollectorRegistry
 from prometheus_client.multiprocess import MultiProcessCollector
 
-from prodready.metrics import compact_dead_workers, names
+from prodready.metrics import HttpMetrics, compact_dead_workers, names
 from prodready.testing import free_port
 
 WORKER = textwrap.dedent(
@@ -25,7 +25,8 @@ WORKER = textwrap.dedent(
     metrics = HttpMetrics(CollectorRegistry())
     for _ in range(int(sys.argv[1])):
         metrics.observe("GET", "/items/{item_id}", "200", 0.02)
-    metrics.in_progress_for("GET").inc()
+    metrics.request_started("GET")
+    metrics.flush()
     """
 )
 
@@ -146,6 +147,9 @@ def test_totals_stay_exact_under_four_uvicorn_workers_after_one_is_killed(
             if sent > 2000:
                 raise AssertionError(f"requests never reached two workers: {served}")
         victim, _ = served.most_common(1)[0]
+        # Workers move request tallies into their files within FLUSH_DELAY_S; what a worker
+        # flushed must survive its SIGKILL and the compaction of its files.
+        time.sleep(HttpMetrics.FLUSH_DELAY_S * 3)
         os.kill(victim, signal.SIGKILL)
         replaced = False
         deadline = time.monotonic() + 60
@@ -159,6 +163,7 @@ def test_totals_stay_exact_under_four_uvicorn_workers_after_one_is_killed(
             sent += 1
             replaced = replaced or worker not in served
             served[worker] += 1
+        time.sleep(HttpMetrics.FLUSH_DELAY_S * 3)
         scrape = httpx.get(f"{base}/metrics", timeout=10).text
         line = next(
             ln

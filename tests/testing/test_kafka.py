@@ -7,7 +7,6 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.errors import KafkaConnectionError
 
 from prodready.testing import KafkaServer
-from prodready.testing.pytest_plugin import ServerFactory
 
 
 async def _produce(bootstrap: str, topic: str, value: bytes) -> None:
@@ -45,10 +44,10 @@ async def test_kafka_server_round_trips_a_message_through_a_consumer_group(
 
 
 @pytest.mark.slow
-async def test_kafka_stop_fails_producers_and_restart_keeps_the_log(
-    server_factory: ServerFactory,
+async def test_shared_kafka_stopped_fails_producers_then_restart_keeps_the_log(
+    kafka_server: KafkaServer,
 ) -> None:
-    server = server_factory(KafkaServer)
+    server = kafka_server
     topic = f"kept-{uuid.uuid4().hex}"
     await _produce(server.bootstrap_servers, topic, b"kept")
 

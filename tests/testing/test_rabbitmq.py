@@ -4,7 +4,6 @@ import aio_pika
 import pytest
 
 from prodready.testing import RabbitMQServer
-from prodready.testing.pytest_plugin import ServerFactory
 
 
 async def test_rabbitmq_server_round_trips_a_message_with_the_url_credentials(
@@ -30,10 +29,10 @@ async def test_rabbitmq_server_rejects_a_wrong_password(rabbitmq_server: RabbitM
 
 
 @pytest.mark.slow
-async def test_rabbitmq_stop_fails_connections_and_restart_keeps_durable_messages(
-    server_factory: ServerFactory,
+async def test_shared_rabbitmq_stopped_fails_then_restart_keeps_durable_messages(
+    rabbitmq_server: RabbitMQServer,
 ) -> None:
-    server = server_factory(RabbitMQServer)
+    server = rabbitmq_server
     connection = await aio_pika.connect(server.url)
     async with connection:
         channel = await connection.channel()
@@ -44,6 +43,7 @@ async def test_rabbitmq_stop_fails_connections_and_restart_keeps_durable_message
         )
 
     server.stop()
+    assert server.leftovers() == []  # the node, its epmd and all three ports are gone
     with pytest.raises(aio_pika.exceptions.AMQPConnectionError):
         await aio_pika.connect(server.url)
 

@@ -19,7 +19,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Annotated, Literal
 
-import aio_pika
 import redis.asyncio as aioredis
 import sqlalchemy as sa
 from fastapi import Depends, FastAPI, HTTPException, Request, WebSocket, WebSocketDisconnect
@@ -27,6 +26,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 
 import prodready
+from hitl.amqp import BackgroundChannel
 from hitl.models import APVReview, HITLDecision
 from hitl.settings import Settings, asyncpg_url
 
@@ -71,27 +71,29 @@ class Clients:
         self,
         engine: AsyncEngine,
         cache: aioredis.Redis,
-        amqp: aio_pika.abc.AbstractRobustConnection,
-        channel: aio_pika.abc.AbstractChannel,
+        decisions: BackgroundChannel,
         hub: Hub,
     ) -> None:
         self.engine = engine
         self.sessions = async_sessionmaker(engine, expire_on_commit=False)
         self.cache = cache
-        self.amqp = amqp
-        self.channel = channel
+        self.decisions = decisions
         self.hub = hub
 
 
 async def _relay(cache: aioredis.Redis, hub: Hub) -> None:
-    pubsub = cache.pubsub()
-    await pubsub.subscribe(REVIEWS_CHANNEL)
-    try:
-        async for message in pubsub.listen():
-            if message["type"] == "message":
-                await hub.broadcast(message["data"].decode())
-    finally:
-        await pubsub.aclose()
+    """Forward Redis pub/sub messages to this worker's sockets; resubscribe after an outage."""
+    while True:
+        pubsub = cache.pubsub()
+        try:
+            await pubsub.subscribe(REVIEWS_CHANNEL)
+            async for message in pubsub.listen():
+                if message["type"] == "message":
+                    await hub.broadcast(message["data"].decode())
+        except aioredis.RedisError:
+            await asyncio.sleep(1.0)
+        finally:
+            await pubsub.aclose()
 
 
 def _review_dict(review: APVReview) -> dict[str, object]:
@@ -121,19 +123,19 @@ def create_app(settings: Settings | None = None) -> prodready.Instrumented:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         engine = create_async_engine(asyncpg_url(settings.database_url.get_secret_value()))
         cache = aioredis.from_url(settings.redis_url.get_secret_value())
-        amqp = await aio_pika.connect_robust(settings.rabbitmq_url.get_secret_value())
-        channel = await amqp.channel()
-        await channel.declare_queue(DECISIONS_QUEUE, durable=True)
+        # Connects in the background: the service starts (not ready) during a RabbitMQ outage.
+        decisions = BackgroundChannel(settings.rabbitmq_url.get_secret_value(), DECISIONS_QUEUE)
+        decisions.start()
         hub = Hub()
         relay = asyncio.create_task(_relay(cache, hub))
-        app.state.clients = Clients(engine, cache, amqp, channel, hub)
+        app.state.clients = Clients(engine, cache, decisions, hub)
         try:
             yield
         finally:
             relay.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await relay
-            await amqp.close()
+            await decisions.stop()
             await cache.aclose()
             await engine.dispose()
 
@@ -176,12 +178,7 @@ def create_app(settings: Settings | None = None) -> prodready.Instrumented:
             session.add(HITLDecision(apv_id=review.id, apv_code=apv_code, **body.model_dump()))
             await session.commit()
         message = {"apv_code": apv_code, "decision": body.decision, "by": body.reviewer_name}
-        await deps.channel.default_exchange.publish(
-            aio_pika.Message(
-                json.dumps(message).encode(), delivery_mode=aio_pika.DeliveryMode.PERSISTENT
-            ),
-            routing_key=DECISIONS_QUEUE,
-        )
+        await deps.decisions.publish(json.dumps(message).encode())
         return {"apv_code": apv_code, "status": review.status}
 
     @app.websocket("/ws/reviews")

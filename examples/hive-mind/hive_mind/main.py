@@ -19,17 +19,16 @@ from contextlib import asynccontextmanager
 from typing import Annotated
 
 import redis.asyncio as aioredis
-from aiokafka import AIOKafkaProducer
 from fastapi import FastAPI, HTTPException, Request
 from neo4j import AsyncGraphDatabase
 from pydantic import BaseModel, Field
 from pymongo import AsyncMongoClient
 
 import prodready
+from hive_mind.events import INTENTS_TOPIC
+from hive_mind.kafka import BackgroundProducer
 from hive_mind.models import IntentModel
 from hive_mind.settings import Settings
-
-INTENTS_TOPIC = "intents.classified"
 
 
 class IntentIn(BaseModel):
@@ -49,8 +48,9 @@ def create_app(settings: Settings | None = None) -> prodready.Instrumented:
             auth=(settings.neo4j_user, settings.neo4j_password.get_secret_value()),
         )
         app.state.cache = aioredis.from_url(settings.redis_url.get_secret_value())
-        app.state.producer = AIOKafkaProducer(bootstrap_servers=settings.kafka_bootstrap_servers)
-        await app.state.producer.start()
+        # Connects in the background: the gateway starts (not ready) during a Kafka outage.
+        app.state.producer = BackgroundProducer(settings.kafka_bootstrap_servers)
+        app.state.producer.start()
         try:
             yield
         finally:
@@ -74,7 +74,7 @@ def create_app(settings: Settings | None = None) -> prodready.Instrumented:
             "status": "classified",
         }
         await state.mongo.hive.intents.insert_one(doc)
-        await state.producer.send_and_wait(
+        await state.producer.send(
             INTENTS_TOPIC, json.dumps(doc).encode(), key=result.domain.encode()
         )
         await state.cache.hincrby("hive:domain-traffic", result.domain, 1)

@@ -15,7 +15,7 @@ from aiokafka import AIOKafkaConsumer
 from neo4j import AsyncGraphDatabase
 from pymongo import AsyncMongoClient
 
-from hive_mind.main import INTENTS_TOPIC
+from hive_mind.events import INTENTS_TOPIC
 from hive_mind.settings import Settings
 
 LINK = (

@@ -17,11 +17,11 @@ from typing import Annotated
 
 import asyncpg
 import redis.asyncio as aioredis
-from aiokafka import AIOKafkaProducer
 from fastapi import Depends, FastAPI, HTTPException, Request
 from pydantic import BaseModel, Field
 
 import prodready
+from immune_core.kafka import BackgroundProducer
 from immune_core.settings import Settings
 
 CYTOKINE_TOPIC = "immune.cytokines"
@@ -46,7 +46,7 @@ class Memory(BaseModel):
 class Clients:
     """The long-lived clients, created once per worker in the lifespan."""
 
-    def __init__(self, pool: asyncpg.Pool, cache: aioredis.Redis, producer: AIOKafkaProducer):
+    def __init__(self, pool: asyncpg.Pool, cache: aioredis.Redis, producer: BackgroundProducer):
         self.pool = pool
         self.cache = cache
         self.producer = producer
@@ -65,12 +65,14 @@ def create_app(settings: Settings | None = None) -> prodready.Instrumented:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # min_size=0 and a background producer: the service starts (and reports not-ready)
+        # while a dependency is down, instead of crash-looping.
         pool = await asyncpg.create_pool(
-            settings.database_url.get_secret_value(), min_size=1, max_size=5
+            settings.database_url.get_secret_value(), min_size=0, max_size=5
         )
         cache = aioredis.from_url(settings.redis_url.get_secret_value())
-        producer = AIOKafkaProducer(bootstrap_servers=settings.kafka_bootstrap_servers)
-        await producer.start()
+        producer = BackgroundProducer(settings.kafka_bootstrap_servers)
+        producer.start()
         app.state.clients = Clients(pool, cache, producer)
         try:
             yield
@@ -84,9 +86,7 @@ def create_app(settings: Settings | None = None) -> prodready.Instrumented:
     @app.post("/cytokines", status_code=202)
     async def signal(cytokine: Cytokine, deps: Deps) -> dict[str, object]:
         payload = json.dumps(cytokine.model_dump()).encode()
-        meta = await deps.producer.send_and_wait(
-            CYTOKINE_TOPIC, payload, key=cytokine.kind.encode()
-        )
+        meta = await deps.producer.send(CYTOKINE_TOPIC, payload, key=cytokine.kind.encode())
         return {"topic": meta.topic, "partition": meta.partition, "offset": meta.offset}
 
     @app.put("/hormones/{name}")

@@ -44,8 +44,9 @@ def create_app(settings: Settings | None = None) -> prodready.Instrumented:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # min_size=0: the service starts (and reports not-ready) while the database is down.
         pool = await asyncpg.create_pool(
-            settings.database_url.get_secret_value(), min_size=1, max_size=5
+            settings.database_url.get_secret_value(), min_size=0, max_size=5
         )
         app.state.pool = pool
         app.state.cache = aioredis.from_url(settings.redis_url.get_secret_value())

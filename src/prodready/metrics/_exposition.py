@@ -8,6 +8,7 @@ from prometheus_client import CollectorRegistry
 from prometheus_client.exposition import choose_encoder
 from prometheus_client.multiprocess import MultiProcessCollector
 
+from prodready.metrics._http import flush_all
 from prodready.metrics._multiprocess import compact_dead_workers, scrape_lock
 from prodready.metrics._types import ASGIApp, Receive, Scope, Send
 
@@ -26,6 +27,7 @@ def render(
     merged into a fresh registry; ``registry`` is then ignored.
     """
     encoder, content_type = choose_encoder(accept)
+    flush_all()  # this process's request tallies (other workers flush on their own timer)
     if multiprocess_dir is None:
         return encoder(registry), content_type
     compact_dead_workers(multiprocess_dir)

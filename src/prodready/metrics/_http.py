@@ -6,10 +6,13 @@ extra task is spawned, so the cost per request is a few dictionary lookups and m
 
 from __future__ import annotations
 
+import asyncio
+import bisect
+import math
 import threading
 import time
 import weakref
-from typing import Final
+from typing import Any, Final
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
@@ -17,7 +20,7 @@ from prodready.metrics import _names as n
 from prodready.metrics._routes import RouteResolver
 from prodready.metrics._types import ASGIApp, Message, Receive, Scope, Send
 
-__all__ = ["ROUTE_SCOPE_KEY", "HttpMetrics", "MetricsMiddleware"]
+__all__ = ["ROUTE_SCOPE_KEY", "HttpMetrics", "MetricsMiddleware", "flush_all"]
 
 # The middleware leaves the resolved route template here, for the access log to reuse.
 ROUTE_SCOPE_KEY: Final = "prodready.route"
@@ -41,8 +44,18 @@ class HttpMetrics:
 
     Use :meth:`for_registry` to share one set per registry (a second registration of the same
     names would be rejected by prometheus_client). Gauges sum over live workers in multiprocess
-    mode. Label children are cached, so the hot path skips ``labels()``.
+    mode.
+
+    The request hot path does not touch prometheus_client: :meth:`request_started`,
+    :meth:`request_finished` and :meth:`observe` add to plain per-label tallies (they run on the
+    event loop's thread), and :meth:`flush` moves the tallies into the metric families in one
+    batch. A flush happens before every collection of the registry (a scrape, or
+    ``get_sample_value``), within ``FLUSH_DELAY_S`` of the first unflushed request (so other
+    workers' files are current in multiprocess mode), and at lifespan shutdown; at most
+    ``FLUSH_DELAY_S`` of requests are lost if the process is killed outright.
     """
+
+    FLUSH_DELAY_S: Final = 0.5
 
     def __init__(
         self,
@@ -50,6 +63,8 @@ class HttpMetrics:
         *,
         buckets: tuple[float, ...] = DEFAULT_BUCKETS,
     ) -> None:
+        # Registered first, so collecting the registry flushes before the families are read.
+        registry.register(_Flusher(self))
         labels = (n.LABEL_METHOD, n.LABEL_ROUTE, n.LABEL_STATUS)
         self.requests = Counter(
             n.HTTP_REQUESTS_TOTAL,
@@ -90,8 +105,16 @@ class HttpMetrics:
             (n.LABEL_ROUTE,),
             registry=registry,
         )
-        self._children: dict[tuple[str, str, str], tuple[Counter, Histogram]] = {}
-        self._in_progress: dict[str, Gauge] = {}
+        # The upper bounds prometheus_client uses (with +Inf), to pick a bucket by bisection.
+        self._bounds: list[float] = [*sorted(buckets), math.inf]
+        # (method, route, status) -> [count, sum of seconds, count per bucket]
+        self._tallies: dict[tuple[str, str, str], list[Any]] = {}
+        self._active: dict[str, int] = {}
+        self._active_dirty = False
+        self._children: dict[tuple[str, str, str], tuple[Any, Any]] = {}
+        self._flush_loop: asyncio.AbstractEventLoop | None = None  # where a flush is due
+        self._flush_lock = threading.Lock()
+        _instances.add(self)
 
     @classmethod
     def for_registry(cls, registry: CollectorRegistry) -> HttpMetrics:
@@ -102,24 +125,86 @@ class HttpMetrics:
                 metrics = _by_registry[registry] = cls(registry)
             return metrics
 
-    def in_progress_for(self, method: str) -> Gauge:
-        """The in-progress gauge child for ``method`` (cached)."""
-        child = self._in_progress.get(method)
-        if child is None:
-            child = self._in_progress[method] = self.in_progress.labels(method)
-        return child
+    def request_started(self, method: str) -> None:
+        """One more request of ``method`` in progress."""
+        self._active[method] = self._active.get(method, 0) + 1
+        self._active_dirty = True
+
+    def request_finished(self, method: str) -> None:
+        """One request of ``method`` fewer in progress."""
+        self._active[method] -= 1
+        self._active_dirty = True
 
     def observe(self, method: str, route: str, status: str, seconds: float) -> None:
         """Count one finished request and record its duration."""
         key = (method, route, status)
-        children = self._children.get(key)
-        if children is None:
-            children = self._children[key] = (
-                self.requests.labels(method, route, status),
-                self.duration.labels(method, route, status),
-            )
-        children[0].inc()
-        children[1].observe(seconds)
+        tally = self._tallies.get(key)
+        if tally is None:
+            tally = self._tallies[key] = [0, 0.0, [0] * len(self._bounds)]
+        tally[0] += 1
+        tally[1] += seconds
+        tally[2][bisect.bisect_left(self._bounds, seconds)] += 1
+        pending = self._flush_loop
+        if pending is None or pending.is_closed():  # a closed loop never ran its timer
+            self._schedule_flush()
+
+    def _schedule_flush(self) -> None:
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            self.flush()  # no event loop (a script, a test): nothing would flush later
+            return
+        self._flush_loop = loop
+        loop.call_later(self.FLUSH_DELAY_S, self.flush)
+
+    def flush(self) -> None:
+        """Move the tallies into the metric families (see the class docstring)."""
+        with self._flush_lock:
+            self._flush_loop = None
+            tallies, self._tallies = self._tallies, {}
+            for key, (count, total, buckets) in tallies.items():
+                children = self._children.get(key)
+                if children is None:
+                    children = self._children[key] = (
+                        self.requests.labels(*key),
+                        self.duration.labels(*key),
+                    )
+                counter, histogram = children
+                counter.inc(count)
+                # Histogram.observe() takes one value; a batch goes straight to its buckets.
+                histogram._sum.inc(total)
+                for index, hits in enumerate(buckets):
+                    if hits:
+                        histogram._buckets[index].inc(hits)
+            if self._active_dirty:
+                self._active_dirty = False
+                for method, active in list(self._active.items()):
+                    self.in_progress.labels(method).set(active)
+
+
+class _Flusher:
+    """A collector that yields nothing but flushes its metrics before a registry is read."""
+
+    def __init__(self, metrics: HttpMetrics) -> None:
+        self._metrics = weakref.ref(metrics)
+
+    def describe(self) -> list[Any]:
+        return []
+
+    def collect(self) -> list[Any]:
+        metrics = self._metrics()
+        if metrics is not None:
+            metrics.flush()
+        return []
+
+
+_instances: weakref.WeakSet[HttpMetrics] = weakref.WeakSet()
+
+
+def flush_all() -> None:
+    """Flush every live :class:`HttpMetrics` of this process (before a multiprocess scrape)."""
+    for metrics in list(_instances):
+        metrics.flush()
 
 
 class MetricsMiddleware:
@@ -159,8 +244,18 @@ class MetricsMiddleware:
             await self._http(scope, receive, send)
         elif kind == "websocket":
             await self._websocket(scope, receive, send)
+        elif kind == "lifespan":
+            await self._lifespan(scope, receive, send)
         else:
             await self.app(scope, receive, send)
+
+    async def _lifespan(self, scope: Scope, receive: Receive, send: Send) -> None:
+        async def send_flushing(message: Message) -> None:
+            if message["type"] == "lifespan.shutdown.complete":
+                self.metrics.flush()  # the last requests of a stopping worker still count
+            await send(message)
+
+        await self.app(scope, receive, send_flushing)
 
     async def _http(self, scope: Scope, receive: Receive, send: Send) -> None:
         method = scope["method"]
@@ -180,8 +275,8 @@ class MetricsMiddleware:
                 end = time.perf_counter()
             await send(message)
 
-        in_progress = self.metrics.in_progress_for(method)
-        in_progress.inc()
+        metrics = self.metrics
+        metrics.request_started(method)
         start = time.perf_counter()
         try:
             await self.app(scope, receive, send_status)
@@ -190,7 +285,7 @@ class MetricsMiddleware:
             raise
         finally:
             elapsed = (end or time.perf_counter()) - start
-            in_progress.dec()
+            metrics.request_finished(method)
             route = self.resolver.resolve(scope, root_path)
             scope[ROUTE_SCOPE_KEY] = route
             if status:
@@ -199,9 +294,9 @@ class MetricsMiddleware:
                 label = "500"
             else:
                 label = _CLIENT_CLOSED
-            self.metrics.observe(method, route, label, elapsed)
+            metrics.observe(method, route, label, elapsed)
             if exception is not None:
-                self.metrics.exceptions.labels(method, route, exception).inc()
+                metrics.exceptions.labels(method, route, exception).inc()
 
     async def _websocket(self, scope: Scope, receive: Receive, send: Send) -> None:
         root_path = scope.get("root_path", "")

@@ -168,6 +168,7 @@ class Drill:
         service = self.run.stack.services[name]
         limit = self.interval_s + self.check_timeout_s + _SLACK_S
         steps: list[Step] = []
+        outage_started = time.monotonic()
         with _LivenessWatch(self.run, self.probes.liveness) as watch:
             service.server.stop()
             ok, seconds, last = self._wait_for(self.probes.readiness, False, limit)

@@ -310,6 +310,10 @@ def test_pods_meet_the_restricted_pod_security_standard(rendered: Rendered) -> N
                 assert context["runAsUser"] > 0
 
 
+def writable(path: str, mounts: set[str]) -> bool:
+    return any(path == mount or path.startswith(mount.rstrip("/") + "/") for mount in mounts)
+
+
 def test_app_root_filesystem_is_read_only_with_writable_home_cache_and_tmp(
     rendered: Rendered,
 ) -> None:
@@ -320,31 +324,33 @@ def test_app_root_filesystem_is_read_only_with_writable_home_cache_and_tmp(
             mounts = {mount["mountPath"] for mount in container["volumeMounts"]}
             env = {e["name"]: e.get("value") for e in container["env"]}
             assert env["HOME"] == contract.APP_HOME
+            assert env["XDG_CACHE_HOME"] == CACHE_DIR
             assert env["PROMETHEUS_MULTIPROC_DIR"] == contract.PROMETHEUS_MULTIPROC_DIR
-            writable = {"/tmp", env["HOME"], env["XDG_CACHE_HOME"], env["PROMETHEUS_MULTIPROC_DIR"]}
-            assert writable <= mounts
+            for name in ("HOME", "XDG_CACHE_HOME", "PROMETHEUS_MULTIPROC_DIR"):
+                assert writable(env[name], mounts), f"{name}={env[name]} is read-only"
+            assert writable("/tmp", mounts)
 
 
-def test_baked_cache_files_are_copied_into_the_writable_cache_before_start(
+def test_baked_home_files_are_copied_into_the_writable_home_before_start(
     rendered: Rendered,
 ) -> None:
     baked = bool(rendered.spec.build.files or rendered.spec.build.run)
     for overlay in OVERLAYS:
         for workload in app_workloads(rendered, overlay):
             init = workload["spec"]["template"]["spec"].get("initContainers", [])
-            seeds = [c for c in init if c["name"] == "seed-cache"]
+            seeds = [c for c in init if c["name"] == "seed-home"]
             if not baked:
                 assert seeds == []
                 continue
             (seed,) = seeds
-            # it reads the image's own cache path, so nothing may be mounted there
-            assert CACHE_DIR in seed["command"]
-            assert CACHE_DIR not in {m["mountPath"] for m in seed["volumeMounts"]}
+            # it reads the image's own HOME, so nothing may be mounted over it there
+            assert contract.APP_HOME in seed["command"]
+            assert not writable(contract.APP_HOME, {m["mountPath"] for m in seed["volumeMounts"]})
             (mount,) = seed["volumeMounts"]
             app_mounts = {
                 m["name"]: m["mountPath"] for m in app_container(workload)["volumeMounts"]
             }
-            assert app_mounts[mount["name"]] == CACHE_DIR
+            assert app_mounts[mount["name"]] == contract.APP_HOME
 
 
 def test_network_egress_allows_dns_and_exactly_the_declared_dependencies(

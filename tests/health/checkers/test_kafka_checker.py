@@ -5,6 +5,8 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+import pytest
+
 from prodready.health import Status
 from prodready.health.checkers import KafkaCheck
 
@@ -48,3 +50,8 @@ async def test_reuses_the_applications_producer_and_leaves_it_running(kafka_serv
         await producer.send_and_wait(f"after-{uuid.uuid4().hex[:8]}", b"still works")
     finally:
         await producer.stop()
+
+
+def test_a_client_of_another_kind_is_refused_when_built() -> None:
+    with pytest.raises(TypeError, match="expected a started AIOKafkaClient or AIOKafkaProducer"):
+        KafkaCheck(client=object())

@@ -103,3 +103,8 @@ def test_a_non_postgres_database_url_registers_nothing() -> None:
 def test_url_and_client_together_are_refused() -> None:
     with pytest.raises(ValueError, match="exactly one"):
         PostgresCheck("postgresql://db/app", client=object())
+
+
+def test_a_client_of_another_kind_is_refused_when_built() -> None:
+    with pytest.raises(TypeError, match="expected an asyncpg Pool"):
+        PostgresCheck(client=object())

@@ -38,6 +38,11 @@ class KafkaCheck:
         if (bootstrap_servers is None) == (client is None):
             raise ValueError("KafkaCheck takes exactly one of bootstrap_servers= or client=")
         self._client = getattr(client, "client", client)  # AIOKafkaProducer.client
+        if client is not None and not hasattr(self._client, "fetch_all_metadata"):
+            raise TypeError(
+                f"KafkaCheck: client= got a {type(client).__name__}; expected a started "
+                "AIOKafkaClient or AIOKafkaProducer"
+            )
         self._topics = tuple(topics)
         self._owned: OwnedClient[Any] | None = None
         if bootstrap_servers is not None:

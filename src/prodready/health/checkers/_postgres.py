@@ -7,7 +7,7 @@ psycopg 3 ``AsyncConnection``/``AsyncConnectionPool`` or SQLAlchemy ``AsyncEngin
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any, ClassVar
 
 from prodready.health._model import Details
@@ -34,21 +34,44 @@ def _asyncpg_dsn(url: str) -> str:
     return f"{scheme.split('+', 1)[0]}{sep}{rest}"
 
 
-async def _fetch(client: Any) -> Mapping[str, Any]:
-    if hasattr(client, "sync_engine"):  # SQLAlchemy AsyncEngine: a pooled connection, rolled back.
-        from sqlalchemy import text
+Fetch = Callable[[Any], Awaitable[Mapping[str, Any]]]
 
-        async with client.connect() as conn:
-            return dict((await conn.execute(text(QUERY))).mappings().one())
-    if hasattr(client, "fetchrow"):  # asyncpg Pool or Connection
-        return dict(await client.fetchrow(QUERY))
-    if hasattr(client, "connection") and not hasattr(client, "cursor"):  # psycopg_pool
-        async with client.connection() as conn:
-            return await _psycopg_row(conn)
-    if hasattr(client, "cursor"):  # psycopg AsyncConnection: in its own (sub)transaction
-        async with client.transaction():
-            return await _psycopg_row(client)
-    raise TypeError(f"unsupported PostgreSQL client {type(client).__name__}")
+
+async def _fetch_sqlalchemy(engine: Any) -> Mapping[str, Any]:
+    from sqlalchemy import text
+
+    async with engine.connect() as conn:  # a pooled connection, rolled back on exit
+        return dict((await conn.execute(text(QUERY))).mappings().one())
+
+
+async def _fetch_asyncpg(client: Any) -> Mapping[str, Any]:
+    return dict(await client.fetchrow(QUERY))
+
+
+async def _fetch_psycopg_pool(pool: Any) -> Mapping[str, Any]:
+    async with pool.connection() as conn:
+        return await _psycopg_row(conn)
+
+
+async def _fetch_psycopg(conn: Any) -> Mapping[str, Any]:
+    async with conn.transaction():  # its own transaction (a savepoint inside the app's)
+        return await _psycopg_row(conn)
+
+
+def _fetcher(client: Any) -> Fetch:
+    """How to run the query on ``client``; TypeError for a client of another kind."""
+    if hasattr(client, "sync_engine"):
+        return _fetch_sqlalchemy
+    if hasattr(client, "fetchrow"):
+        return _fetch_asyncpg
+    if hasattr(client, "cursor") and hasattr(client, "transaction"):
+        return _fetch_psycopg
+    if hasattr(client, "connection"):
+        return _fetch_psycopg_pool
+    raise TypeError(
+        f"PostgresCheck: client= got a {type(client).__name__}; expected an asyncpg Pool or "
+        "Connection, a psycopg AsyncConnection or AsyncConnectionPool, or an SQLAlchemy AsyncEngine"
+    )
 
 
 async def _psycopg_row(conn: Any) -> Mapping[str, Any]:
@@ -76,6 +99,7 @@ class PostgresCheck:
         if (url is None) == (client is None):
             raise ValueError("PostgresCheck takes exactly one of url= or client=")
         self._client = client
+        self._fetch = _fetch_asyncpg if client is None else _fetcher(client)
         self._extensions = tuple(extensions)
         self._owned: OwnedClient[Any] | None = None
         if url is not None:
@@ -101,7 +125,7 @@ class PostgresCheck:
 
     async def __call__(self) -> Details:
         client = self._client if self._owned is None else await self._owned.get()
-        row = await _fetch(client)
+        row = await self._fetch(client)
         installed: dict[str, str] = json.loads(row["extensions"])
         missing = [name for name in self._extensions if name not in installed]
         if missing:

@@ -15,6 +15,7 @@ import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from prodready.lint._model import Location
 from prodready.lint.loaders._compose import ComposeFile, ComposeService, EnvValue, load_compose
@@ -63,11 +64,21 @@ class Project:
     compose_files: list[ComposeFile] = field(default_factory=list)
     groups: list[K8sGroup] = field(default_factory=list)
     spec: SpecInfo | None = None
+    specs: dict[Path, SpecInfo] = field(default_factory=dict)
     kubernetes_version: str = DEFAULT_KUBERNETES_VERSION
     problems: list[tuple[Location, str]] = field(default_factory=list)
     texts: dict[str, list[str]] = field(default_factory=dict)
     _by_path: dict[Path, Dockerfile] = field(default_factory=dict)
     _by_image: dict[str, list[Dockerfile]] = field(default_factory=dict)
+
+    def spec_for(self, path: str) -> SpecInfo | None:
+        """The spec of the service that owns ``path``: the nearest ``pyproject.toml`` with a
+        ``[tool.prodready]`` table above it, else the spec found for the whole run."""
+        here = Path(path).resolve().parent
+        for directory in (here, *here.parents):
+            if directory in self.specs:
+                return self.specs[directory]
+        return self.spec
 
     @property
     def files(self) -> list[str]:
@@ -111,8 +122,13 @@ def _display(path: Path) -> str:
         return str(absolute)
 
 
+_TEMPLATE_SUFFIXES = (".j2", ".jinja", ".jinja2", ".tmpl", ".tpl", ".template", ".example", ".in")
+
+
 def _is_dockerfile(name: str) -> bool:
     lower = name.lower()
+    if lower.endswith(_TEMPLATE_SUFFIXES):
+        return False  # a template renders to a Dockerfile; it is not one
     return (
         lower in {"dockerfile", "containerfile"}
         or lower.startswith("dockerfile.")
@@ -130,6 +146,8 @@ def _walk(paths: list[Path]) -> list[Path]:
             dirnames[:] = sorted(
                 d for d in dirnames if d not in _SKIP_DIRS and not d.startswith(".")
             )
+            if "Chart.yaml" in filenames and "templates" in dirnames:
+                dirnames.remove("templates")  # Helm templates are not YAML until helm renders them
             found.extend(Path(dirpath) / f for f in sorted(filenames))
     return found
 
@@ -238,12 +256,15 @@ def load_project(
         f for f in _walk(paths) if not any(fnmatch.fnmatch(builder.name(f), g) for g in exclude)
     ]
     kustomize_dirs = sorted({f.parent.resolve() for f in files if f.name in _KUSTOMIZATION})
-    owned = list(kustomize_dirs)
     yaml_by_dir: dict[Path, list[Path]] = {}
     compose_paths: list[Path] = []
     for f in files:
         name = f.name
-        if _is_dockerfile(name):
+        if name == "pyproject.toml":
+            found = find_spec(f.parent, builder.name(f))
+            if found is not None:
+                builder.project.specs[f.parent.resolve()] = found
+        elif _is_dockerfile(name):
             builder.dockerfile(f)
         elif name in _KUSTOMIZATION:
             continue
@@ -266,31 +287,90 @@ def load_project(
     if builder.project.spec is None:
         builder.project.spec = find_spec(Path.cwd(), "pyproject.toml")
 
-    def owner(directory: Path) -> Path | None:
-        for k in owned:
-            if directory == k or k in directory.parents:
-                return k
-        return None
-
-    # Raw YAML: directories under a kustomization belong to its render.
+    # YAML that a kustomization reads (files beside it or named in it) belongs to its render;
+    # any other YAML, even below a kustomization, is checked as plain manifests.
+    owned: set[Path] = set()
+    for d in kustomize_dirs:
+        owned |= {f.resolve() for f in yaml_by_dir.get(d, [])}
+        owned |= _referenced_files(d)
     sources: dict[tuple[str, str], list[YMap]] = {}
     raw_groups: dict[Path, K8sGroup] = {}
     for directory, yaml_files in sorted(yaml_by_dir.items()):
-        docs = [d for f in yaml_files for d in builder.yaml_docs(f)]
-        if owner(directory) is not None:
-            for d in docs:
-                obj = to_object(d)
-                sources.setdefault((obj.kind, obj.name), []).append(d)
-            if render:
-                continue
-        if docs:
-            group = raw_groups.setdefault(directory, K8sGroup(builder.name(directory)))
-            group.objects.extend(to_object(d) for d in docs)
+        for f in yaml_files:
+            docs = builder.yaml_docs(f)
+            if f.resolve() in owned:
+                for doc in docs:
+                    obj = to_object(doc)
+                    sources.setdefault((obj.kind, obj.name), []).append(doc)
+                if render:
+                    continue
+            if docs:
+                group = raw_groups.setdefault(directory, K8sGroup(builder.name(directory)))
+                group.objects.extend(to_object(doc) for doc in docs)
     builder.project.groups.extend(raw_groups.values())
     if render:
         _render_roots(builder, kustomize_dirs, sources, yaml_by_dir, cache=cache)
     _link_images(builder.project)
     return builder.project
+
+
+def _referenced_files(directory: Path) -> set[Path]:
+    """Every existing YAML file a kustomization names, whatever the field (resources, patches,
+    generators…): strings ending in .yaml/.yml, resolved against its directory."""
+    marker = next((directory / n for n in _KUSTOMIZATION if (directory / n).exists()), None)
+    if marker is None:
+        return set()
+    try:
+        docs = list(load_all(marker.read_text(encoding="utf-8", errors="replace"), str(marker)))
+    except (OSError, YamlError):
+        return set()
+    found: set[Path] = set()
+    todo: list[Any] = list(docs)
+    while todo:
+        value = todo.pop()
+        if isinstance(value, dict):
+            todo.extend(value.values())
+        elif isinstance(value, list):
+            todo.extend(value)
+        elif isinstance(value, str) and value.endswith((".yaml", ".yml")):
+            target = (directory / value.split("=", 1)[-1]).resolve()
+            if target.is_file():
+                found.add(target)
+    return found
+
+
+_PLAIN_KEYS = frozenset({"apiVersion", "kind", "resources", "components"})
+
+
+def _plain_resources(directory: Path, seen: frozenset[Path] = frozenset()) -> list[Path] | None:
+    """The YAML files a kustomization only lists (``resources:`` of local files or of
+    directories that are plain kustomizations themselves), or ``None`` when it transforms
+    anything and kubectl must render it. A plain one renders to exactly those documents."""
+    marker = next((directory / n for n in _KUSTOMIZATION if (directory / n).exists()), None)
+    if marker is None or directory in seen:
+        return None
+    try:
+        docs = list(load_all(marker.read_text(encoding="utf-8", errors="replace"), str(marker)))
+    except (OSError, YamlError):
+        return None
+    doc = docs[0] if len(docs) == 1 else None
+    if not isinstance(doc, dict) or set(doc) - _PLAIN_KEYS or doc.get("components"):
+        return None
+    if doc.get("kind", "Kustomization") != "Kustomization":
+        return None
+    files: list[Path] = []
+    for item in as_list(doc.get("resources")):
+        target = (directory / str(item)).resolve()
+        if target.is_file() and target.suffix in {".yaml", ".yml"}:
+            files.append(target)
+        elif target.is_dir():
+            nested = _plain_resources(target, seen | {directory})
+            if nested is None:
+                return None
+            files.extend(nested)
+        else:
+            return None  # a URL, a missing file: let kubectl say what is wrong
+    return files
 
 
 def _render_roots(
@@ -321,6 +401,19 @@ def _render_roots(
         return seen
 
     roots = [d for d in kustomize_dirs if d not in referenced and d not in components]
+    plain: dict[Path, list[Path]] = {}
+    for d in roots:
+        files = _plain_resources(d)
+        if files is not None:
+            plain[d] = files
+    for d, files in plain.items():
+        # a kustomization that only lists files: read them directly (exact lines, no kubectl)
+        marker = next(d / n for n in _KUSTOMIZATION if (d / n).exists())
+        builder.read(marker)
+        group = K8sGroup(builder.name(d))
+        group.objects.extend(to_object(doc) for f in files for doc in builder.yaml_docs(f))
+        builder.project.groups.append(group)
+    roots = [d for d in roots if d not in plain]
     markers = [next(d / n for n in _KUSTOMIZATION if (d / n).exists()) for d in roots]
     # kubectl runs are independent processes: render the roots concurrently.
     with ThreadPoolExecutor(max_workers=max(1, min(8, len(roots)))) as pool:

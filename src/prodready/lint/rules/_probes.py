@@ -7,6 +7,7 @@ from typing import Any
 
 from prodready import _contract
 from prodready.lint.loaders import Container, Project
+from prodready.lint.loaders._yaml import as_dict, as_list
 
 __all__ = ["KINDS", "LIVENESS_NAMES", "dependency_paths", "handler", "probes"]
 
@@ -44,11 +45,12 @@ LIVENESS_NAMES = frozenset(
 )
 
 
-def dependency_paths(project: Project) -> frozenset[str]:
-    """Health paths known to run dependency checks: readiness-named paths, plus the contract's
-    (``/health``, ``/health/ready``…) when the tree has a prodready spec."""
-    if project.spec is not None:
-        return _READINESS_NAMES | project.spec.dependency_paths
+def dependency_paths(project: Project, path: str) -> frozenset[str]:
+    """Health paths known to run dependency checks for the file at ``path``: readiness-named
+    paths, plus the contract's (``/health``, ``/health/ready``…) when its service has a spec."""
+    spec = project.spec_for(path)
+    if spec is not None:
+        return _READINESS_NAMES | spec.dependency_paths
     return _READINESS_NAMES
 
 
@@ -63,7 +65,7 @@ def handler(probe: dict[str, Any]) -> tuple[str, Any, Any] | None:
     if isinstance(probe.get("grpc"), dict):
         return "grpc", probe["grpc"].get("service"), probe["grpc"].get("port")
     if isinstance(probe.get("exec"), dict):
-        return "exec", tuple(str(c) for c in probe["exec"].as_list(get("command"))), None
+        return "exec", tuple(str(c) for c in as_list(as_dict(probe["exec"]).get("command"))), None
     return None
 
 

@@ -1,6 +1,6 @@
 """What the Kubernetes builders need to know, as plain frozen data.
 
-The builders are pure functions of a :class:`Plan`; :func:`._adapt.plan_from_spec` is the only place
+The builders are pure functions of a :class:`Plan`; ``_adapt.plan_from_spec`` is the only place
 that reads the service spec and the catalogue. Every manifest can therefore be tested from a plan,
 and a change in the spec model touches one function.
 

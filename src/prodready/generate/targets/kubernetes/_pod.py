@@ -23,8 +23,7 @@ PRESTOP_SLEEP_S = 5
 READINESS_FAILURE_THRESHOLD = 3
 LIVENESS_FAILURE_THRESHOLD = 3
 TMP_SIZE = "256Mi"
-CACHE_SIZE = "1Gi"
-HOME_SIZE = "256Mi"
+HOME_SIZE = "1Gi"
 MULTIPROC_SIZE = "64Mi"
 # Seconds between the end of the graceful timeout and SIGKILL: room for atexit handlers.
 GRACE_MARGIN_S = 5
@@ -159,13 +158,13 @@ def resources(process: Process) -> Manifest:
 def scratch_volumes(plan: Plan) -> tuple[list[Manifest], list[Manifest]]:
     """emptyDir volumes and mounts a read-only root filesystem needs.
 
-    ``/tmp``, the Prometheus multiprocess directory, ``$HOME`` and ``$XDG_CACHE_HOME`` (nested in
-    HOME): libraries write config and caches there at run time. When the image bakes files into
-    the cache (models), :func:`seed_cache_container` copies them into the cache volume before the
-    app starts, so the cache is writable *and* holds the baked files; the volume then has no size
-    limit, since only the spec's build knows how large they are.
+    ``/tmp``, the Prometheus multiprocess directory and ``$HOME`` (which holds ``$XDG_CACHE_HOME``):
+    libraries write config and caches there at run time. When the image bakes files into HOME
+    (models in the cache, ``build.run`` output), :func:`seed_home_container` copies them into the
+    volume before the app starts, so HOME is writable *and* holds the baked files; the volume then
+    has no size limit, since only the spec's build knows how large they are.
     """
-    cache: Manifest = {} if plan.cache_baked else {"sizeLimit": CACHE_SIZE}
+    home: Manifest = {} if plan.cache_baked else {"sizeLimit": HOME_SIZE}
     entries: list[tuple[str, str, Manifest]] = [
         ("tmp", "/tmp", {"sizeLimit": TMP_SIZE}),  # noqa: S108 - an emptyDir, not the host's /tmp
         (
@@ -173,33 +172,33 @@ def scratch_volumes(plan: Plan) -> tuple[list[Manifest], list[Manifest]]:
             contract.PROMETHEUS_MULTIPROC_DIR,
             {"medium": "Memory", "sizeLimit": MULTIPROC_SIZE},
         ),
-        ("home", plan.home, {"sizeLimit": HOME_SIZE}),
-        ("cache", plan.cache_dir, cache),
+        (HOME_VOLUME, plan.home, home),
     ]
     volumes = [{"name": name, "emptyDir": spec} for name, _, spec in entries]
     mounts = [{"name": name, "mountPath": path} for name, path, _ in entries]
     return volumes, mounts
 
 
+HOME_VOLUME = "home"
 SEED_MOUNT = "/seed"
 SEED_SCRIPT = "import shutil, sys; shutil.copytree(sys.argv[1], sys.argv[2], dirs_exist_ok=True)"
 
 
-def seed_cache_container(plan: Plan, image: str, resources_: Manifest) -> Manifest:
-    """An init container that copies the image's baked cache into the cache volume.
+def seed_home_container(plan: Plan, image: str, resources_: Manifest) -> Manifest:
+    """An init container that copies the image's baked HOME (cache included) into the volume.
 
-    It mounts the volume elsewhere (``/seed``), so it still sees the files the image baked at
-    ``$XDG_CACHE_HOME``. This is the seed-004 fix made structural: models are built into the image,
-    never downloaded at start-up, and the cache stays writable under a read-only root.
+    It mounts the volume elsewhere (``/seed``), so it still sees the files the image baked under
+    ``$HOME``. This is the seed-004 fix made structural: models are built into the image, never
+    downloaded at start-up, and HOME stays writable under a read-only root.
     """
     return {
-        "name": "seed-cache",
+        "name": "seed-home",
         "image": image,
         "imagePullPolicy": APP_PULL_POLICY,
-        "command": ["python", "-c", SEED_SCRIPT, plan.cache_dir, SEED_MOUNT],
+        "command": ["python", "-c", SEED_SCRIPT, plan.home, SEED_MOUNT],
         "resources": resources_,
         "securityContext": container_security_context(plan.uid, plan.gid),
-        "volumeMounts": [{"name": "cache", "mountPath": SEED_MOUNT}],
+        "volumeMounts": [{"name": HOME_VOLUME, "mountPath": SEED_MOUNT}],
     }
 
 

@@ -10,7 +10,9 @@ CONFIG_NAME_SUFFIX = "-config"
 # The migration Job is deleted this long after it finished, so the next release can create it again.
 JOB_TTL_S = 3600
 JOB_DEADLINE_S = 900
-JOB_BACKOFF_LIMIT = 2
+# Retries with exponential back-off (10 s, 20 s, 40 s …): enough to outlast a database that is
+# still starting (the dev overlay starts both at once).
+JOB_BACKOFF_LIMIT = 6
 CHECKOV_DIGEST_REASON = (
     "the image tag is set per release with `kustomize edit set image`; pin a digest there"
 )
@@ -138,7 +140,7 @@ def pod_spec(plan: Plan, process: Process, *, containers: list[Manifest]) -> Man
     if plan.wait_for_dependencies and plan.dependencies:
         init.append(wait_for_dependencies(plan))
     if plan.cache_baked:
-        init.append(pod.seed_cache_container(plan, plan.image, INIT_RESOURCES))
+        init.append(pod.seed_home_container(plan, plan.image, INIT_RESOURCES))
     if init:
         spec["initContainers"] = init
     spec["containers"] = containers

@@ -35,8 +35,9 @@ def _shutdown_seconds(project: Project, container: Container) -> tuple[float, st
     server = server_command(argv, env)
     if server is not None and server.graceful_timeout_s is not None:
         return server.graceful_timeout_s, f"{server.server} graceful timeout"
-    if project.spec is not None:
-        return project.spec.graceful_timeout_s, "the prodready drain delay + graceful timeout"
+    spec = project.spec_for(container.at().path)
+    if spec is not None:
+        return spec.graceful_timeout_s, "the prodready drain delay + graceful timeout"
     return None
 
 

@@ -11,11 +11,11 @@ from prodready.lint.rules._probes import LIVENESS_NAMES, dependency_paths, handl
 
 
 def _check(project: Project) -> Iterator[Hit]:
-    paths = dependency_paths(project)
     for _, container in containers(project):
         live = container.get("livenessProbe")
         if not isinstance(live, dict):
             continue
+        paths = dependency_paths(project, container.at().path)
         live_handler = handler(live)
         if live_handler is None:
             continue

@@ -11,10 +11,11 @@ from prodready.lint.rules._probes import handler, probes
 
 
 def _check(project: Project) -> Iterator[Hit]:
-    if project.spec is None:
-        return  # without a spec the app's routes are unknown
-    routes = project.spec.routes
     for _, container in containers(project):
+        spec = project.spec_for(container.at().path)
+        if spec is None:
+            continue  # without a spec the app's routes are unknown
+        routes = spec.routes
         for kind, probe in probes(container):
             found = handler(probe)
             if found is not None and found[0] == "http" and found[1] not in routes:

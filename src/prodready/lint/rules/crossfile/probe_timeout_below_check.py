@@ -11,11 +11,12 @@ from prodready.lint.rules._probes import dependency_paths, handler, probes
 
 
 def _check(project: Project) -> Iterator[Hit]:
-    if project.spec is None:
-        return  # the app's check timeout is only known from its spec
-    limit = project.spec.check_timeout_s
-    paths = dependency_paths(project)
     for _, container in containers(project):
+        spec = project.spec_for(container.at().path)
+        if spec is None:
+            continue  # the app's check timeout is only known from its spec
+        limit = spec.check_timeout_s
+        paths = dependency_paths(project, container.at().path)
         for kind, probe in probes(container):
             found = handler(probe)
             if found is None or found[0] != "http" or found[1] not in paths:

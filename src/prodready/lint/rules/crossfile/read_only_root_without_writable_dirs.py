@@ -38,7 +38,7 @@ def _needed(project: Project, container: Container) -> dict[str, str]:
     server = server_command(argv, env)
     if server is not None and server.server == "gunicorn" and "--worker-tmp-dir" not in argv:
         needed["/tmp"] = "gunicorn's worker heartbeat files"  # noqa: S108
-    if project.spec is not None:
+    if project.spec_for(container.at().path) is not None:
         needed["/tmp"] = "the prodready runtime's temporary and metrics files"  # noqa: S108
     for var in _DIR_VARS:
         if env.get(var, "").startswith("/"):

@@ -1,0 +1,3 @@
+"""Event names shared by the gateway and the specialist."""
+
+INTENTS_TOPIC = "intents.classified"
