@@ -24,6 +24,18 @@ def build(variant: str) -> Any:
     app = Starlette(routes=[Route("/hello/{name}", hello)])
     if variant == "none":
         return app
+    if variant == "passthrough":
+        # an empty pure-ASGI middleware: the floor any middleware pays for its layer
+
+        class Passthrough:
+            def __init__(self, app: Any) -> None:
+                self.app = app
+
+            async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+                await self.app(scope, receive, send)
+
+        app.add_middleware(Passthrough)
+        return app
     if variant == "prodready":
         from prodready.metrics import MetricsMiddleware
 

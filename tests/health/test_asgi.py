@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import json
+import threading
+import time
 from typing import Any
 
 import httpx
@@ -246,3 +248,26 @@ async def test_a_runner_that_cannot_start_fails_the_lifespan_startup(
 
     await app({"type": "lifespan"}, receive, send)
     assert sent == [{"type": "lifespan.startup.failed", "message": "RuntimeError('cannot start')"}]
+
+
+def test_readiness_is_503_not_run_yet_until_the_first_run_completes(
+    registry: HealthRegistry,
+) -> None:
+    release = threading.Event()
+
+    def slow_first_run() -> None:
+        release.wait(10)
+
+    registry.add("db", slow_first_run, timeout=10)
+    app = app_with(registry)
+    with TestClient(app) as client:
+        early = client.get("/health/ready")
+        assert early.status_code == 503
+        assert early.json()["reason"] == "not-run-yet"
+        assert early.json()["components"]["db"]["status"] == "unknown"
+        assert client.get("/health/live").status_code == 200
+        release.set()
+        deadline = time.monotonic() + 10
+        while client.get("/health/ready").status_code != 200:
+            assert time.monotonic() < deadline
+            time.sleep(0.05)

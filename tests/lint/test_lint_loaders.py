@@ -190,3 +190,18 @@ def test_a_kustomization_that_only_lists_files_needs_no_kubectl(
     assert [(f.rule.id, Path(f.location.path).name, f.location.line) for f in report.findings] == [
         ("PR302", "deploy.yaml", 11)
     ]
+
+
+def test_yaml_below_a_kustomization_that_it_does_not_name_is_still_checked(tmp_path: Path) -> None:
+    files = {k: v for k, v in KUSTOMIZE.items() if k.startswith("base/")}
+    files["kustomization.yaml"] = "resources: [base]\n"
+    files["extra/job.yaml"] = (
+        "apiVersion: batch/v1\nkind: Job\nmetadata: {name: j}\nspec:\n  template:\n    spec:\n"
+        "      containers: [{name: j, image: j}]\n"
+    )
+    write_tree(tmp_path, files)
+    report = check([tmp_path], select=("PR302",))
+    assert sorted(Path(f.location.path).name for f in report.findings) == [
+        "deploy.yaml",
+        "job.yaml",
+    ]

@@ -73,3 +73,18 @@ def test_each_server_gets_its_own_port_password_and_directory() -> None:
     finally:
         first.close()
         second.close()
+
+
+def test_failed_preparation_leaves_no_directory_and_can_be_retried(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("PRODREADY_PG_BINDIR", str(tmp_path))
+    server = PostgresServer()
+    with pytest.raises(ExternalToolError):
+        server.start()
+    assert server._root is None
+    monkeypatch.delenv("PRODREADY_PG_BINDIR")
+    try:
+        assert server.start().is_running
+    finally:
+        server.close()

@@ -181,10 +181,14 @@ class ManagedServer:
             if self.is_running:
                 return self
             self._stop_processes()
-            try:
-                if not self._prepared:
+            if not self._prepared:
+                try:
                     self._prepare()
-                    self._prepared = True
+                except BaseException:
+                    self._discard_root()  # a half-prepared directory would fail the next try
+                    raise
+                self._prepared = True
+            try:
                 self._log_offset = self._log_size()
                 self._launch()
                 self._wait_ready()
@@ -214,10 +218,7 @@ class ManagedServer:
         """Stop the server and delete its private directory."""
         with self._lock:
             self.stop()
-            if self._root is not None:
-                shutil.rmtree(self._root, ignore_errors=True)
-                self._root = None
-                self._prepared = False
+            self._discard_root()
             _LIVE.discard(self)
 
     def leftovers(self) -> list[str]:
@@ -382,6 +383,12 @@ class ManagedServer:
         """Hook: clean up what a stop leaves (sockets, pid files)."""
 
     # -- internals ---------------------------------------------------------------------------
+    def _discard_root(self) -> None:
+        if self._root is not None:
+            shutil.rmtree(self._root, ignore_errors=True)
+            self._root = None
+        self._prepared = False
+
     def _log_size(self) -> int:
         try:
             return self.log_path.stat().st_size

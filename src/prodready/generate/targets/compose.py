@@ -12,7 +12,13 @@
   stops ``docker compose up`` with a message instead of starting with an empty password;
 - resource limits and reservations come from the spec and the catalogue; data lives in named
   volumes; the app drops every capability and cannot gain privileges;
-- processes and ``migrate`` disable the image's HTTP HEALTHCHECK: they serve no HTTP.
+- processes and ``migrate`` disable the image's HTTP HEALTHCHECK: they serve no HTTP;
+- the app, ``migrate`` and processes get ``SERVICE_NAME`` (the spec's name) for the runtime's
+  settings;
+- optional parts sit behind profiles and start only when asked for: ``--profile monitoring``
+  (Prometheus, Grafana, one exporter per backing service, see
+  :mod:`~prodready.generate.targets.monitoring`) and ``--profile edge`` (the nginx edge, see
+  :mod:`~prodready.generate.targets.nginx`).
 
 ``compose.prod.yaml`` is merged on top (``docker compose -f compose.yaml -f compose.prod.yaml``):
 the app and processes run the pushed ``${IMAGE}`` instead of building, restart always, and rotate
@@ -109,7 +115,10 @@ def _backing(spec: ServiceSpec, name: str, catalog: Catalog) -> dict[str, Any]:
 
 
 def _app_environment(spec: ServiceSpec, catalog: Catalog) -> dict[str, str]:
-    environment = {key: _escape(value) for key, value in sorted(spec.env.items())}
+    # The runtime's ServiceSettings.service_name (logs, metrics) reads SERVICE_NAME; the spec's own
+    # env may still override it.
+    environment = {"SERVICE_NAME": spec.name}
+    environment.update({key: _escape(value) for key, value in sorted(spec.env.items())})
     environment.update(
         {key: _env_value(value) for key, value in app_env(spec, catalog=catalog).items()}
     )
@@ -196,6 +205,13 @@ def compose_document(spec: ServiceSpec, catalog: Catalog | None = None) -> dict[
             **_resources(process.resources or spec.resources),
         }
         services[name] = worker
+
+    # Imported here: both modules import BACKEND, EDGE and interpolate from this one.
+    from prodready.generate.targets import monitoring, nginx
+
+    services.update(monitoring.compose_services(spec, catalog=cat))
+    services.update(nginx.compose_services(spec))
+    volumes.update(monitoring.compose_volumes())
 
     document: dict[str, Any] = {"name": spec.name, "services": services}
     document["networks"] = {BACKEND: {"internal": True}, EDGE: {}}

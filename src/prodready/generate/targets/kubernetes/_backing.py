@@ -1,4 +1,7 @@
-"""The dev overlay's backing services: one single-replica StatefulSet + Service per dependency.
+"""In-cluster backing services: one single-replica StatefulSet + Service per dependency.
+
+The dev overlay runs every backing service this way; the prod overlay only those the spec names
+no production host for.
 
 Image, port, env, command, health command, data path and resources all come from the catalogue
 (through the plan), the same entry compose and CI read, so the laptop cluster runs the same servers.
@@ -18,18 +21,18 @@ _REF = re.compile(r"\$\{([A-Z_][A-Z0-9_]*)\}")
 # Server health commands start a client (a JVM for Kafka and Neo4j): give them time.
 PROBE_PERIOD_S = 10
 PROBE_TIMEOUT_S = 10
-DEV_ONLY = "dev-only backing server from its official image"
+IN_CLUSTER = "in-cluster backing server from its official image"
 
 
 def skips(dep: Dependency) -> dict[str, str]:
     """The checkov exceptions a dev backing server needs, each with its reason."""
     pairs = [
-        ("CKV_K8S_43", f"{DEV_ONLY}; pinned by tag in the catalogue"),
-        ("CKV_K8S_40", f"{DEV_ONLY}; runs as the image's own non-root UID, below 10000"),
-        ("CKV_K8S_22", f"{DEV_ONLY}; it writes config and run files outside its data volume"),
+        ("CKV_K8S_43", f"{IN_CLUSTER}; pinned by tag in the catalogue"),
+        ("CKV_K8S_40", f"{IN_CLUSTER}; runs as the image's own non-root UID, below 10000"),
+        ("CKV_K8S_22", f"{IN_CLUSTER}; it writes config and run files outside its data volume"),
     ]
     if any(_REF.search(value) for _, value in dep.server_env):
-        pairs.append(("CKV_K8S_35", f"{DEV_ONLY}; the image reads its password from the env"))
+        pairs.append(("CKV_K8S_35", f"{IN_CLUSTER}; the image reads its password from the env"))
     return checkov_skips(*pairs)
 
 

@@ -20,7 +20,11 @@ from __future__ import annotations
 import json
 
 from prodready.generate._model import Target
-from prodready.generate.targets.monitoring._compose import compose_services, compose_volumes
+from prodready.generate.targets.monitoring._compose import (
+    GRAFANA_ADMIN_SECRET,
+    compose_services,
+    compose_volumes,
+)
 from prodready.generate.targets.monitoring._grafana import dashboard, dashboard_provider, datasource
 from prodready.generate.targets.monitoring._kubernetes import (
     kustomization,
@@ -34,6 +38,7 @@ from prodready.generate.targets.monitoring._yaml import dump
 from prodready.spec import ServiceSpec
 
 __all__ = [
+    "GRAFANA_ADMIN_SECRET",
     "ROOT",
     "TARGET",
     "Alert",
