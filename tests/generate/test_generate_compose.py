@@ -169,6 +169,30 @@ def test_processes_share_the_image_and_disable_the_http_healthcheck() -> None:
     assert services["beat"]["deploy"]["replicas"] == 1
 
 
+@pytest.mark.parametrize("case", CASES)
+def test_monitoring_and_edge_services_start_only_behind_their_profiles(case: str) -> None:
+    document = _load(case)
+    profiled = {
+        name: service["profiles"]
+        for name, service in document["services"].items()
+        if "profiles" in service
+    }
+    assert profiled.pop("nginx") == ["edge"]
+    assert profiled.pop("prometheus") == ["monitoring"]
+    assert profiled.pop("grafana") == ["monitoring"]
+    assert all(profiles == ["monitoring"] for profiles in profiled.values())
+    assert all(name.endswith("-exporter") for name in profiled)
+    for name in ("app", *_spec(case).services):
+        assert "profiles" not in document["services"][name]
+    assert {"prometheus-data", "grafana-data"} <= set(document["volumes"])
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_app_is_told_its_service_name(case: str) -> None:
+    services = _load(case)["services"]
+    assert services["app"]["environment"]["SERVICE_NAME"] == _spec(case).name
+
+
 def test_production_override_runs_the_pushed_image(tmp_path: Path) -> None:
     prod = _load("celery-rabbitmq", "compose.prod.yaml")["services"]
     for name in ("app", "worker", "beat", "migrate"):

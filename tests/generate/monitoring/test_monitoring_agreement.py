@@ -77,12 +77,7 @@ def test_pod_restart_alert_watches_the_containers_the_manifests_run(name: str) -
 
 
 def _merged(name: str) -> dict[str, Any]:
-    spec = load_spec(name)
-    document = compose.compose_document(spec)
-    document["services"].update(monitoring.compose_services(spec))
-    document["services"].update(nginx.compose_services(spec))
-    document.setdefault("volumes", {}).update(monitoring.compose_volumes())
-    return document
+    return compose.compose_document(load_spec(name))
 
 
 @pytest.mark.parametrize("name", ALL_CASES)

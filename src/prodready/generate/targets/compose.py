@@ -43,7 +43,15 @@ from prodready.generate._render import dump_yaml
 from prodready.generate.targets.docker import healthcheck_argv
 from prodready.spec import Resources, ServiceSpec, compose_cpus, compose_memory
 
-__all__ = ["TARGET", "compose_document", "compose_prod_document", "interpolate"]
+__all__ = [
+    "BACKEND",
+    "EDGE",
+    "TARGET",
+    "compose_document",
+    "compose_prod_document",
+    "deploy_resources",
+    "interpolate",
+]
 
 BACKEND = "backend"
 EDGE = "edge"
@@ -70,7 +78,8 @@ def _env_value(value: str) -> str:
     )
 
 
-def _resources(resources: Resources) -> dict[str, Any]:
+def deploy_resources(resources: Resources) -> dict[str, Any]:
+    """The compose ``deploy`` block holding ``resources``' limits and reservations."""
     return {
         "resources": {
             "limits": {
@@ -110,7 +119,7 @@ def _backing(spec: ServiceSpec, name: str, catalog: Catalog) -> dict[str, Any]:
     if entry.data_path is not None:
         service["volumes"] = [f"{name}-data:{entry.data_path}"]
     service["networks"] = [BACKEND]
-    service["deploy"] = _resources(entry.resources)
+    service["deploy"] = deploy_resources(entry.resources)
     return service
 
 
@@ -168,7 +177,7 @@ def compose_document(spec: ServiceSpec, catalog: Catalog | None = None) -> dict[
         migrate["healthcheck"] = {"disable": True}
         if spec.services:
             migrate["depends_on"] = _depends(spec, migrate=False)
-        migrate["deploy"] = _resources(spec.resources)
+        migrate["deploy"] = deploy_resources(spec.resources)
         services["migrate"] = migrate
 
     app = _app_like(spec, cat)
@@ -185,7 +194,7 @@ def compose_document(spec: ServiceSpec, catalog: Catalog | None = None) -> dict[
     if depends:
         app["depends_on"] = depends
     app["stop_grace_period"] = f"{contract.TERMINATION_GRACE_PERIOD_S}s"
-    app["deploy"] = _resources(spec.resources)
+    app["deploy"] = deploy_resources(spec.resources)
     if spec.volumes:
         app["volumes"] = [f"{name}:{volume.path}" for name, volume in sorted(spec.volumes.items())]
         volumes.update({name: {} for name in sorted(spec.volumes)})
@@ -202,7 +211,7 @@ def compose_document(spec: ServiceSpec, catalog: Catalog | None = None) -> dict[
         # Processes publish no port, so compose can run several replicas of them.
         worker["deploy"] = {
             "replicas": process.replicas,
-            **_resources(process.resources or spec.resources),
+            **deploy_resources(process.resources or spec.resources),
         }
         services[name] = worker
 

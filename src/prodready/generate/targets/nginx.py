@@ -16,9 +16,9 @@ from typing import Any
 from prodready import _contract as contract
 from prodready.generate._model import Target
 from prodready.generate._render import render_template
-from prodready.generate.targets.compose import EDGE
+from prodready.generate.targets.compose import EDGE, deploy_resources
 from prodready.generate.targets.monitoring._plan import COMPOSE_APP_SERVICE
-from prodready.spec import ServiceSpec
+from prodready.spec import Resources, ServiceSpec
 
 __all__ = [
     "CONF_PATH",
@@ -39,6 +39,10 @@ LISTEN_PORT = 8080
 EDGE_HEALTH_PATH = "/nginx-health"
 PROFILE = "edge"
 IMAGE = "nginxinc/nginx-unprivileged:1.27.3-alpine"
+# An event-driven proxy in front of one app: a fraction of a CPU and little memory.
+RESOURCES = Resources(
+    cpu_request="50m", cpu_limit="500m", memory_request="32Mi", memory_limit="128Mi"
+)
 DEFAULT_RATE_PER_S = 20
 DEFAULT_MAX_BODY = "10m"
 # Keep-alive timeouts of the app servers as the Dockerfile starts them: uvicorn's
@@ -200,6 +204,7 @@ def compose_services(spec: ServiceSpec) -> dict[str, Any]:
                 "retries": 3,
             },
             "restart": "unless-stopped",
+            "deploy": deploy_resources(RESOURCES),
         }
     }
 

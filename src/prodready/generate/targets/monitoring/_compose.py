@@ -10,11 +10,11 @@ import re
 from typing import Any
 
 from prodready.catalog import Catalog, connection, default_catalog
-from prodready.generate.targets.compose import BACKEND, EDGE, interpolate
+from prodready.generate.targets.compose import BACKEND, EDGE, deploy_resources, interpolate
 from prodready.generate.targets.monitoring._grafana import DASHBOARDS_DIR
 from prodready.generate.targets.monitoring._plan import exporter_service_name
 from prodready.generate.targets.monitoring._prometheus import PROMETHEUS_PORT, RULES_DIR
-from prodready.spec import ServiceSpec
+from prodready.spec import Resources, ServiceSpec
 
 __all__ = [
     "GRAFANA_ADMIN_SECRET",
@@ -33,6 +33,16 @@ GRAFANA_PORT = 3000
 # The one secret the monitoring profile adds: Grafana's admin password, from the git-ignored .env.
 GRAFANA_ADMIN_SECRET = "GRAFANA_ADMIN_PASSWORD"  # noqa: S105 - a secret name, not a value
 _SECRET_REF = re.compile(r"\$\{([A-Z_][A-Z0-9_]*)\}")
+# Sized for one service's metrics at the default 15 s scrape interval and 15 days of retention.
+PROMETHEUS_RESOURCES = Resources(
+    cpu_request="100m", cpu_limit="1", memory_request="256Mi", memory_limit="1Gi"
+)
+GRAFANA_RESOURCES = Resources(
+    cpu_request="50m", cpu_limit="500m", memory_request="128Mi", memory_limit="512Mi"
+)
+EXPORTER_RESOURCES = Resources(
+    cpu_request="25m", cpu_limit="250m", memory_request="32Mi", memory_limit="128Mi"
+)
 _HARDENING: dict[str, Any] = {"security_opt": ["no-new-privileges:true"], "cap_drop": ["ALL"]}
 
 
@@ -78,6 +88,7 @@ def compose_services(spec: ServiceSpec, *, catalog: Catalog | None = None) -> di
                 "retries": 5,
             },
             "restart": "unless-stopped",
+            "deploy": deploy_resources(PROMETHEUS_RESOURCES),
         },
         "grafana": {
             "image": GRAFANA_IMAGE,
@@ -98,6 +109,7 @@ def compose_services(spec: ServiceSpec, *, catalog: Catalog | None = None) -> di
             **_hardened(),
             "depends_on": {"prometheus": {"condition": "service_healthy"}},
             "restart": "unless-stopped",
+            "deploy": deploy_resources(GRAFANA_RESOURCES),
         },
     }
     for name in sorted(spec.services):
@@ -120,6 +132,7 @@ def compose_services(spec: ServiceSpec, *, catalog: Catalog | None = None) -> di
                 **_hardened(),
                 "depends_on": {name: {"condition": "service_healthy"}},
                 "restart": "unless-stopped",
+                "deploy": deploy_resources(EXPORTER_RESOURCES),
             }
         )
         services[exporter_service_name(name)] = service
