@@ -23,7 +23,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from app import build
 
-VARIANTS = ("none", "prodready", "prodready-full", "instrumentator", "starlette-exporter")
+VARIANTS = (
+    "none",
+    "passthrough",
+    "prodready",
+    "prodready-full",
+    "instrumentator",
+    "starlette-exporter",
+)
 
 
 async def drive(app: Any, n: int) -> float:

@@ -25,7 +25,14 @@ import time
 import urllib.request
 from pathlib import Path
 
-VARIANTS = ("none", "prodready", "prodready-full", "instrumentator", "starlette-exporter")
+VARIANTS = (
+    "none",
+    "passthrough",
+    "prodready",
+    "prodready-full",
+    "instrumentator",
+    "starlette-exporter",
+)
 HERE = Path(__file__).resolve().parent
 
 

@@ -121,6 +121,7 @@ def instrument(
             level=settings.log_level,
             json=settings.json_logs,
             redactor=RedactSecrets(settings.secret_values()),
+            service=settings.service_name,
         )
     mp_dir = multiprocess_dir()
     if mp_dir is not None:
@@ -153,7 +154,7 @@ def instrument(
         runner=runner,
         health_metrics=HealthMetrics.for_registry(registry) if settings.metrics_enabled else None,
     )
-    stack = RequestIdMiddleware(endpoints, routes_app=app)
+    stack = RequestIdMiddleware(endpoints, routes_app=app, access_log=settings.access_log)
     return Instrumented(
         app, stack, settings=settings, health=health, runner=runner, registry=registry
     )

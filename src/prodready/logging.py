@@ -202,7 +202,9 @@ class RequestIdMiddleware:
 
 
 # Values prodready itself produces and that cannot carry a secret: not scrubbed (a fast path).
-_GENERATED_KEYS: Final = frozenset({"timestamp", "level", "logger", "request_id", "trace_id"})
+_GENERATED_KEYS: Final = frozenset(
+    {"timestamp", "level", "logger", "request_id", "trace_id", "service"}
+)
 _SCRUB_CACHE_SIZE: Final = 4096
 
 
@@ -266,10 +268,12 @@ def configure_logging(
     json: bool | None = None,
     stream: TextIO | None = None,
     redactor: RedactSecrets | None = None,
+    service: str | None = None,
 ) -> RedactSecrets:
     """Route structlog and the standard library through one pipeline; return the redactor.
 
     ``json=None`` chooses JSON unless ``stream`` (default ``sys.stdout``) is a terminal.
+    ``service`` is added to every line as ``service`` (tells services apart in shared storage).
     The root logger gets one handler (a previous one installed here is replaced, so calling this
     again reconfigures); uvicorn's and gunicorn's loggers lose their own handlers and propagate to
     it, and their access loggers are silenced in favour of :class:`RequestIdMiddleware`'s line.
@@ -286,6 +290,8 @@ def configure_logging(
         timestamper,
         structlog.processors.StackInfoRenderer(),
     ]
+    if service:
+        shared.append(_AddService(service))
     renderer: Processor = (
         structlog.processors.JSONRenderer()
         if json
@@ -332,6 +338,15 @@ def configure_logging(
         cache_logger_on_first_use=False,
     )
     return redactor
+
+
+class _AddService:
+    def __init__(self, service: str) -> None:
+        self.service = service
+
+    def __call__(self, logger: WrappedLogger, method_name: str, event_dict: EventDict) -> EventDict:
+        event_dict.setdefault("service", self.service)
+        return event_dict
 
 
 class _NamedWriteLogger(structlog.WriteLogger):

@@ -79,10 +79,13 @@ class ServiceSettings(BaseSettings):
         frozen=True,
     )
 
+    # Added to every log line as "service".
     service_name: str = Field(default="app", min_length=1, max_length=63)
     environment: Environment = "production"
     log_level: str = "INFO"
     log_format: Literal["auto", "json", "console"] = "auto"
+    # One log line per request (method, route, status, duration); off for very hot services.
+    access_log: bool = True
     # auto: always in development; otherwise only for callers presenting HEALTH_TOKEN.
     health_details: Literal["auto", "never", "authorized", "always"] = "auto"
     health_token: SecretStr | None = None

@@ -172,3 +172,12 @@ def test_websockets_pass_through_with_metrics_and_an_echoed_request_id() -> None
     labels = {"route": "/ws/{room}"}
     assert registry.get_sample_value(names.WEBSOCKET_CONNECTIONS_TOTAL, labels) == 1
     assert registry.get_sample_value(names.WEBSOCKET_CONNECTIONS_ACTIVE, labels) == 0
+
+
+def test_access_lines_can_be_switched_off_in_settings(stream: Lines) -> None:
+    configure_logging(json=True, stream=stream)
+    app = _instrument(_api(), settings=_settings(access_log=False))
+    with TestClient(app) as client:
+        client.get("/items/1", headers={"X-Request-ID": "quiet-1"})
+    events = [r["event"] for r in stream.records() if r.get("request_id") == "quiet-1"]
+    assert events == ["item read"]

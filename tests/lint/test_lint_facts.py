@@ -69,7 +69,7 @@ def test_migration_command_finds_the_migration_step(argv: list[str], expected: s
         ("REDIS_HOST", "redis", ["redis"]),
         ("DATABASE_URL", "postgresql://u:p@db:5432/app", ["db"]),
         ("KAFKA_BOOTSTRAP_SERVERS", "kafka-0:9092,kafka-1:9092", ["kafka-0", "kafka-1"]),
-        ("X_URL", "http://api.prod.svc.cluster.local/", ["api"]),
+        ("X_URL", "http://api.prod.svc.cluster.local/", ["api.prod"]),
         ("API_URL", "https://api.example.com", []),
         ("DB_HOST", "10.0.0.5", []),
         ("DB_HOST", "localhost", []),

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
-from prodready.lint import Project, default_registry, run_rules
+from prodready.lint import Project, default_registry, load_project, run_rules
 from prodready.lint.loaders._kubernetes import K8sGroup, to_object
 from prodready.lint.loaders._yaml import load_all
 
@@ -112,3 +114,47 @@ def test_rules_survive_odd_values_at_every_field(doc_index: int, path: tuple[Any
         report = run_rules(Project(groups=[group], texts={"m.yaml": []}), rules)
         crashes = [f.message for f in report.findings if "could not evaluate" in f.message]
         assert crashes == [], (path, value)
+
+
+COMPOSE = """
+services:
+  api:
+    build: {context: ., dockerfile: Dockerfile}
+    image: api:1
+    command: uvicorn a:app --host 0.0.0.0
+    environment: {DB_HOST: db, DB_PASSWORD: x}
+    env_file: [app.env]
+    depends_on: {db: {condition: service_started}}
+    healthcheck: {test: [CMD, curl, -f, http://localhost/]}
+    networks: {default: {aliases: [web]}}
+    deploy: {replicas: 2}
+    cap_add: [NET_ADMIN]
+    links: [db]
+    extra_hosts: ["h:1.2.3.4"]
+  db:
+    image: postgres:16
+    extends: {service: api}
+"""
+COMPOSE_PATHS = list(_paths(next(iter(load_all(COMPOSE, "c.yaml")))))
+
+
+@pytest.mark.parametrize("path", COMPOSE_PATHS, ids=lambda v: ".".join(map(str, v)))
+def test_compose_loading_and_rules_survive_odd_values(
+    tmp_path: Path, path: tuple[Any, ...]
+) -> None:
+    rules = [r for r in default_registry(plugins=False) if r.id != "PR307"]
+    (doc,) = load_all(COMPOSE, "c.yaml")
+    for value in ODD_VALUES:
+        mutated = _replace(doc, path, value)
+        (tmp_path / "compose.yaml").write_text(yaml.safe_dump(_plain(mutated)))
+        report = run_rules(load_project([tmp_path]), rules)
+        crashes = [f.message for f in report.findings if "could not evaluate" in f.message]
+        assert crashes == [], (path, value)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value

@@ -570,3 +570,19 @@ def test_pr420_uses_the_spec_of_the_service_that_owns_the_manifest(lint: Lint) -
     }
     found = lint("PR420", files)
     assert [f.location.path for f in found] == [str(Path("svc-a/deploy/d.yaml"))]
+
+
+def test_pr402_fires_for_a_misspelt_fqdn_in_the_same_namespace(lint: Lint) -> None:
+    """Seed 004: KAFKA_BOOTSTRAP_SERVERS named kafka-cluster-… instead of neural-hive-…."""
+    env = (
+        "          env: [{name: KAFKA_BOOTSTRAP_SERVERS,"
+        " value: 'kafka-cluster-kafka-bootstrap.default.svc.cluster.local:9092'}]\n"
+    )
+    service = SERVICE.replace("name: api}", "name: neural-hive-kafka-kafka-bootstrap}")
+    found = lint("PR402", {"d.yaml": deployment(container=env) + service})
+    assert "'kafka-cluster-kafka-bootstrap'" in found[0].message
+
+
+def test_pr402_quiet_for_a_service_in_a_namespace_the_manifests_do_not_own(lint: Lint) -> None:
+    env = "          env: [{name: KAFKA_HOST, value: 'bootstrap.kafka.svc.cluster.local'}]\n"
+    assert lint("PR402", {"d.yaml": deployment(container=env) + SERVICE}) == []

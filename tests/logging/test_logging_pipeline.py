@@ -67,3 +67,10 @@ def test_levels_below_the_configured_one_are_dropped(stream: Lines) -> None:
     logging.getLogger("lib").info("quiet too")
     structlog.get_logger().warning("loud")
     assert [r["event"] for r in stream.records()] == ["loud"]
+
+
+def test_the_service_name_is_on_every_line(stream: Lines) -> None:
+    configure_logging(json=True, stream=stream, service="orders")
+    structlog.get_logger().info("structlog line")
+    logging.getLogger("lib").warning("stdlib line")
+    assert [r["service"] for r in stream.records()] == ["orders", "orders"]

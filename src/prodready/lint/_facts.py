@@ -265,8 +265,8 @@ def _host_of(part: str) -> str | None:
 
 
 def hosts_in_env(name: str, value: str) -> list[str]:
-    """In-cluster host names an env value points at (``redis``, ``db.prod``); never IPs,
-    ``localhost`` or fully-qualified external names."""
+    """In-cluster host names an env value points at: ``redis``, or ``redis.cache`` (service and
+    namespace) for ``redis.cache.svc.cluster.local``; never IPs, ``localhost`` or external names."""
     if "$" in value:
         return []
     if "://" not in value and not _HOST_NAME.search(name):
@@ -284,8 +284,8 @@ def hosts_in_env(name: str, value: str) -> list[str]:
         except ValueError:
             pass
         labels = host.split(".")
-        if host.endswith((".svc.cluster.local", ".svc")):
-            hosts.append(labels[0])
+        if host.endswith((".svc.cluster.local", ".svc")) and len(labels) >= 3:
+            hosts.append(f"{labels[0]}.{labels[1]}")  # service.namespace
         elif len(labels) == 1 and _LABEL.match(host):
             hosts.append(host)
     return hosts

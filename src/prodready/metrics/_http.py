@@ -215,9 +215,10 @@ class MetricsMiddleware:
     status code. The duration runs to the last body byte sent (background tasks that run after
     the response are not included). An exception that escapes the application before a response
     started counts as 500 and in ``http_request_exceptions_total``; it is re-raised unchanged.
-    WebSocket
-    connections count once accepted. ``registry`` defaults to prometheus_client's global one;
-    ``routes_app`` is the application whose routes name the templates (default: ``app``).
+    WebSocket connections count once accepted. ``registry`` defaults to prometheus_client's
+    global one; ``routes_app`` is the application whose routes name the templates (default:
+    ``app``). Counts reach the registry in batches (see :class:`HttpMetrics`); the lifespan's
+    shutdown flushes the last ones.
     """
 
     def __init__(

@@ -17,6 +17,7 @@ from prodready import _contract as contract
 from prodready.errors import ExternalToolError
 from prodready.spec import ServiceSpec
 from prodready.testing import free_port
+from prodready.verify._context import copy_build_context
 from prodready.verify._http import probe
 from prodready.verify._process import AppProcess, Sandbox, server_argv
 from prodready.verify._stack import LocalStack
@@ -43,7 +44,6 @@ class LocalRun:
     ) -> None:
         self.spec = spec
         self.project_dir = project_dir
-        self.source_dir = (project_dir / spec.source_dir).resolve()
         self.host = host
         self.port = port if port is not None else free_port(host)
         self.progress = progress or (lambda _message: None)
@@ -69,6 +69,9 @@ class LocalRun:
     def _start(self) -> None:
         self.stack.start()
         self.sandbox = Sandbox()
+        # Run from the build context the image would get: no .env, no venv, read-only source.
+        context = copy_build_context(self.project_dir, self.sandbox.root / "app")
+        workdir = (context / self.spec.source_dir).resolve()
         self.env = {
             **self.sandbox.env(),
             "ENVIRONMENT": "production",
@@ -81,7 +84,7 @@ class LocalRun:
             self.progress(f"build step: {command}")
             self.sandbox.run(
                 shlex.split(command),
-                cwd=self.source_dir,
+                cwd=workdir,
                 env=self.env,
                 what="build step",
                 timeout=_BUILD_TIMEOUT_S,
@@ -90,7 +93,7 @@ class LocalRun:
             self.progress(f"migration: {self.spec.migrate}")
             self.sandbox.run(
                 self.spec.migrate_argv,
-                cwd=self.source_dir,
+                cwd=workdir,
                 env=self.env,
                 what="migration",
                 timeout=_MIGRATE_TIMEOUT_S,
@@ -98,7 +101,7 @@ class LocalRun:
         self.web = AppProcess(
             "web",
             server_argv(self.spec, host=self.host, port=self.port),
-            cwd=self.source_dir,
+            cwd=workdir,
             env=self.env,
             sandbox=self.sandbox,
         )
@@ -113,9 +116,7 @@ class LocalRun:
         )
         self.web.start()
         for name, process in sorted(self.spec.processes.items()):
-            worker = AppProcess(
-                name, process.argv, cwd=self.source_dir, env=self.env, sandbox=self.sandbox
-            )
+            worker = AppProcess(name, process.argv, cwd=workdir, env=self.env, sandbox=self.sandbox)
             self.progress(f"starting process {name}: {process.command}")
             worker.start()
             self.workers[name] = worker

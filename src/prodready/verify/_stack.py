@@ -9,6 +9,7 @@ and the app receives exactly the env the deployment gives it — the catalogue's
 from __future__ import annotations
 
 import contextlib
+import re
 import secrets
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
 __all__ = ["LocalService", "LocalStack"]
 
 Progress = Callable[[str], None]
+_USERINFO = re.compile(r"//[^/@\s]*@")
 
 
 def _server_for(kind: str, database: str, extensions: tuple[str, ...]) -> ManagedServer:
@@ -146,7 +148,13 @@ class LocalStack:
             for secret in entry.app_secrets:
                 values[secret] = f"${{{secret}}}"
             for key, value in values.items():
-                env[key] = substitute(value, self._resolver(service))
+                resolved = substitute(value, self._resolver(service))
+                if getattr(server, "password", None) is None:
+                    # The local stand-in runs without authentication (e.g. the MongoDB-wire
+                    # server): credentials in the URL would make the driver attempt a login the
+                    # server cannot answer.
+                    resolved = _USERINFO.sub("//", resolved)
+                env[key] = resolved
         for key in self.spec.secrets:
             env.setdefault(key, self._secret(key, None))
         return env

@@ -162,9 +162,10 @@ def _volume_steps(spec: ServiceSpec, name: str, entry: CatalogEntry) -> BackupSt
         f"{run} 'find {data} -mindepth 1 -delete && tar xzf /backup/{archive} -C {data}'\n"
         f"docker compose up -d --wait",
         kubernetes_backup=f"`kubectl -n {spec.name} scale statefulset/{name} --replicas=0`, "
-        f"then snapshot the PersistentVolumeClaim the StatefulSet `{name}` mounts "
-        "(a VolumeSnapshot)",
-        kubernetes_restore="restore the PVC from the snapshot, then "
+        f"snapshot the PersistentVolumeClaim the StatefulSet `{name}` mounts "
+        f"(a VolumeSnapshot), then `kubectl -n {spec.name} scale statefulset/{name} --replicas=1`",
+        kubernetes_restore="scale it to 0 the same way, delete that PersistentVolumeClaim, "
+        "recreate it with the VolumeSnapshot as its `dataSource`, then "
         f"`kubectl -n {spec.name} scale statefulset/{name} --replicas=1`",
     )
 

@@ -96,15 +96,13 @@ class CeleryCheck:
     async def aclose(self) -> None:
         """Release the broker connection this checker opened, and the app if it built one.
 
-        An application's own Celery app (and its connection pools) is left alone.
+        An application's own Celery app is left alone, and so are kombu's process-wide pools.
         """
         if self._connection is not None:
             connection, self._connection = self._connection, None
             await asyncio.to_thread(connection.release)
-        if self._owns_app:  # its pools hold the connection the ping was published on
-            await asyncio.to_thread(self._close_app)
-
-    def _close_app(self) -> None:
-        self._app.amqp.producer_pool.force_close_all()
-        self._app.pool.force_close_all()
-        self._app.close()
+        if self._owns_app:
+            # The ping is published through kombu's process-wide pools for this broker URL,
+            # shared with any Celery app of the application: they stay open (bounded: one
+            # producer connection per broker URL per process, not one per check).
+            self._app.close()

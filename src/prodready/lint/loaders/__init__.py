@@ -70,15 +70,16 @@ class Project:
     texts: dict[str, list[str]] = field(default_factory=dict)
     _by_path: dict[Path, Dockerfile] = field(default_factory=dict)
     _by_image: dict[str, list[Dockerfile]] = field(default_factory=dict)
+    _spec_cache: dict[str, SpecInfo | None] = field(default_factory=dict)
 
     def spec_for(self, path: str) -> SpecInfo | None:
         """The spec of the service that owns ``path``: the nearest ``pyproject.toml`` with a
         ``[tool.prodready]`` table above it, else the spec found for the whole run."""
-        here = Path(path).resolve().parent
-        for directory in (here, *here.parents):
-            if directory in self.specs:
-                return self.specs[directory]
-        return self.spec
+        if path not in self._spec_cache:
+            here = Path(path).resolve().parent
+            found = next((self.specs[d] for d in (here, *here.parents) if d in self.specs), None)
+            self._spec_cache[path] = found or self.spec
+        return self._spec_cache[path]
 
     @property
     def files(self) -> list[str]:
@@ -156,11 +157,16 @@ class _Builder:
     def __init__(self) -> None:
         self.project = Project()
         self.shown: dict[Path, str] = {}
+        self._as_given: dict[Path, str] = {}
 
     def name(self, path: Path) -> str:
+        known = self._as_given.get(path)
+        if known is not None:
+            return known
         resolved = path.resolve()
         if resolved not in self.shown:
             self.shown[resolved] = _display(path)
+        self._as_given[path] = self.shown[resolved]
         return self.shown[resolved]
 
     def read(self, path: Path) -> str | None:
@@ -197,6 +203,11 @@ class _Builder:
             return
         except OSError as exc:
             self.project.problems.append((Location(self.name(path), 0), f"cannot read: {exc}"))
+            return
+        except (TypeError, AttributeError, ValueError, KeyError) as exc:
+            # a structure the compose spec does not allow (e.g. `services: {api: 5}`)
+            message = f"not a valid compose file: {type(exc).__name__}: {exc}"
+            self.project.problems.append((Location(self.name(path), 1), message))
             return
         for merged in loaded.merged_files[1:]:
             self.project.texts.setdefault(merged, [])

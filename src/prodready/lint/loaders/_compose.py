@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from prodready.lint._model import Location
-from prodready.lint.loaders._yaml import YamlError, YMap, load_all, loc
+from prodready.lint.loaders._dockerfile import split_command
+from prodready.lint.loaders._yaml import YamlError, YMap, as_list, load_all, loc
 
 __all__ = ["ComposeFile", "ComposeService", "EnvValue", "load_compose", "read_env_file"]
 
@@ -43,6 +44,15 @@ class ComposeService:
     config: dict[str, Any]
     env: dict[str, EnvValue] = field(default_factory=dict)
     dockerfile: Path | None = None
+
+    def command(self) -> list[str] | None:
+        """``command`` as argv (string form split like a shell); ``None`` when unset or odd."""
+        raw = self.config.get("command")
+        if isinstance(raw, str):
+            return split_command(raw)
+        if isinstance(raw, list):
+            return [str(c) for c in raw]
+        return None
 
     @property
     def image(self) -> str | None:
@@ -233,7 +243,7 @@ def load_compose(path: Path, shown: dict[Path, str]) -> ComposeFile:
         node = services_node.get(name) if isinstance(services_node, YMap) else None
         env: dict[str, EnvValue] = {}
         env_files = config.get("env_file")
-        for item in [env_files] if isinstance(env_files, str | dict) else list(env_files or []):
+        for item in [env_files] if isinstance(env_files, str | dict) else as_list(env_files):
             file = item.get("path") if isinstance(item, dict) else item
             if file:
                 target = (path.parent / str(file)).resolve()
@@ -254,7 +264,7 @@ def load_compose(path: Path, shown: dict[Path, str]) -> ComposeFile:
             node.path, node.line, node.end_line, node.key_lines = doc.path, 1, 1, {}
         service = ComposeService(name, node, config, env)
         build = config.get("build")
-        if build is not None:
+        if isinstance(build, str | dict):
             context = build if isinstance(build, str) else build.get("context", ".")
             dockerfile = (
                 "Dockerfile" if isinstance(build, str) else build.get("dockerfile", "Dockerfile")

@@ -38,6 +38,7 @@ def _compose_names(project: Project) -> dict[str, set[str]]:
 def _check(project: Project) -> Iterator[Hit]:
     for group in project.groups:
         services = {o.name.lower() for o in group.of_kind("Service")}
+        namespaces = {o.namespace or "default" for o in group.objects}
         if not services:
             continue  # nothing to compare with: the Services live elsewhere
         for _, container in ((g, c) for g, c in containers(project, init=True) if g is group):
@@ -45,9 +46,12 @@ def _check(project: Project) -> Iterator[Hit]:
                 if not isinstance(env, dict) or not isinstance(env.get("value"), str):
                     continue
                 for host in hosts_in_env(str(env.get("name", "")), env["value"]):
-                    if host not in services:
+                    name, _, namespace = host.partition(".")
+                    if namespace and namespace not in namespaces:
+                        continue  # another namespace (an operator's, a shared one): not ours to see
+                    if name not in services:
                         yield Hit(
-                            f"container '{container.name}': {env.get('name')} points at '{host}', "
+                            f"container '{container.name}': {env.get('name')} points at '{name}', "
                             "but no Service of that name is defined here",
                             container.at("env", i),
                         )
@@ -59,6 +63,7 @@ def _check(project: Project) -> Iterator[Hit]:
         for service in compose.services.values():
             for name, env in service.env.items():
                 for host in hosts_in_env(name, env.value):
+                    host = host.partition(".")[0]
                     if host not in known:
                         yield Hit(
                             f"service '{service.name}': {name} points at '{host}', but no compose "

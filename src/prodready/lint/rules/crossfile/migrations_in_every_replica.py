@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from prodready.lint._facts import migration_command, server_command
 from prodready.lint._model import Hit, Layer, Location, Rule, Severity
 from prodready.lint.loaders import Project
-from prodready.lint.loaders._dockerfile import split_command
 from prodready.lint.loaders._yaml import loc
 from prodready.lint.rules._common import dockerfile_of
 from prodready.lint.rules._scale import min_replicas
@@ -49,7 +48,7 @@ def _check(project: Project) -> Iterator[Hit]:
             command = service.config.get("command")
             if not isinstance(replicas, int) or replicas < 2 or command is None:
                 continue
-            argv = split_command(command) if isinstance(command, str) else [str(c) for c in command]
+            argv = service.command() or []
             step = migration_command(argv)
             if step:
                 yield Hit(

@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from prodready.lint._facts import is_loopback, server_command
 from prodready.lint._model import Hit, Layer, Location, Rule, Severity
 from prodready.lint.loaders import Project
-from prodready.lint.loaders._dockerfile import split_command
 from prodready.lint.loaders._yaml import as_list, loc
 from prodready.lint.rules._common import containers, dockerfile_of
 
@@ -52,7 +51,7 @@ def _check(project: Project) -> Iterator[Hit]:
             command = service.config.get("command")
             if command is None:
                 continue
-            argv = split_command(command) if isinstance(command, str) else [str(c) for c in command]
+            argv = service.command() or []
             env = {k: v.value for k, v in service.env.items()}
             problem = _problem(argv, env)
             if problem:
