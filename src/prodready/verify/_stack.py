@@ -26,6 +26,8 @@ if TYPE_CHECKING:
 __all__ = ["LocalService", "LocalStack"]
 
 Progress = Callable[[str], None]
+# The spec names extensions as users know them; CREATE EXTENSION wants the SQL name.
+_SQL_EXTENSION = {"pgvector": "vector"}
 _USERINFO = re.compile(r"//[^/@\s]*@")
 
 
@@ -34,7 +36,9 @@ def _server_for(kind: str, database: str, extensions: tuple[str, ...]) -> Manage
     from prodready import testing
 
     if kind == "postgres":
-        return testing.PostgresServer(database=database, extensions=extensions)
+        return testing.PostgresServer(
+            database=database, extensions=tuple(_SQL_EXTENSION.get(e, e) for e in extensions)
+        )
     factories: dict[str, Callable[[], ManagedServer]] = {
         "redis": testing.RedisServer,
         "rabbitmq": testing.RabbitMQServer,
