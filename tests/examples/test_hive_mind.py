@@ -76,3 +76,14 @@ def test_intent_flows_from_gateway_through_kafka_to_the_graph(
     asyncio.run(run_until_linked())
     stored = client.get(f"/api/v1/intents/{intent['id']}").json()
     assert stored["status"] == "analysed"
+
+
+def test_startup_gate_fails_while_the_model_is_missing_from_the_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, env: dict[str, str]
+) -> None:
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "empty-cache"))
+    main = import_example("hive-mind", "hive_mind.main")
+    with pytest.raises(FileNotFoundError, match="did not run"):
+        asyncio.run(main._model_present())

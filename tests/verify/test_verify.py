@@ -45,7 +45,7 @@ def _leftovers(run: LocalRun) -> list[str]:
     return found
 
 
-@pytest.mark.parametrize("example", ["vision", "immune-core", "hitl-review", "hive-mind"])
+@pytest.mark.parametrize("example", ["vision", "immune-core", "hitl-review", "pff", "hive-mind"])
 def test_verify_passes_for_the_example(example: str) -> None:
     proc = subprocess.run(
         [sys.executable, "-m", "prodready", "verify", str(EXAMPLES / example), "--format", "json"],

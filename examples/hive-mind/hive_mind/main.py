@@ -27,8 +27,9 @@ from pymongo import AsyncMongoClient
 import prodready
 from hive_mind.events import INTENTS_TOPIC
 from hive_mind.kafka import BackgroundProducer
-from hive_mind.models import IntentModel
+from hive_mind.models import IntentModel, model_path
 from hive_mind.settings import Settings
+from prodready.health import HealthRegistry
 
 
 class IntentIn(BaseModel):
@@ -97,7 +98,21 @@ def create_app(settings: Settings | None = None) -> prodready.Instrumented:
             )
             return [dict(record) async for record in result]
 
-    return prodready.instrument(app, settings=settings)
+    # The startup gate: the model must have been baked into the image's cache at build time.
+    # Until it passes, readiness stays 503 and Kubernetes keeps waiting instead of routing.
+    health = HealthRegistry()
+    health.add("intent-model", _model_present, groups=("startup",), local=True)
+    return prodready.instrument(app, settings=settings, health=health)
+
+
+async def _model_present() -> dict[str, object]:
+    path = model_path()
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"model file {path.name} is missing from the cache; the image build step "
+            "'python -m hive_mind.models install' did not run"
+        )
+    return {"file": path.name, "bytes": path.stat().st_size}
 
 
 app = create_app()
