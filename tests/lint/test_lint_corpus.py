@@ -21,7 +21,7 @@ def report() -> Report:
 
 def test_the_corpus_is_checked_without_crashes_or_parse_errors(report: Report) -> None:
     assert len(report.files) >= 140
-    internal = [f for f in report.findings if f.rule.id == "PR000"]
+    internal = [f for f in report.findings if f.rule.id in {"PR000", "PR003"}]
     assert internal == [], [f.message for f in internal]
 
 

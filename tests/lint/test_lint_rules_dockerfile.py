@@ -160,3 +160,21 @@ def test_pr108_fires_when_expose_and_the_bind_port_differ(lint: Lint) -> None:
 
 def test_pr108_quiet_when_they_agree(lint: Lint) -> None:
     assert lint("PR108", {"Dockerfile": GOOD}) == []
+
+
+def test_pr109_fires_for_a_system_user_without_home(lint: Lint) -> None:
+    """Seed 003/004: `useradd -r … vision` then `USER vision`, HOME never set."""
+    text = (
+        "FROM python:3.11-slim\nRUN groupadd -r vision && useradd -r -g vision vision\n"
+        "USER vision\n"
+    )
+    found = lint("PR109", {"Dockerfile": text})
+    assert [f.location.line for f in found] == [3]
+
+
+def test_pr109_quiet_with_a_home_or_an_explicit_home_env(lint: Lint) -> None:
+    assert lint("PR109", {"Dockerfile": GOOD}) == []
+    text = "FROM python:3.11-slim\nRUN useradd -r app\nENV HOME=/app\nUSER app\n"
+    assert lint("PR109", {"Dockerfile": text}) == []
+    text = "FROM python:3.11-alpine\nRUN adduser -D app\nUSER app\n"
+    assert lint("PR109", {"Dockerfile": text}) == []

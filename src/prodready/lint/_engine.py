@@ -2,7 +2,7 @@
 
 The engine owns everything rules should not repeat: attaching ID/severity/fix to each hit,
 ``--select``/``--ignore``, suppressions (and reporting unused ones as PR001, reason-less ones as
-PR002), sorting, and containment: a rule that raises on an input it did not expect becomes a PR000
+PR002), sorting, and containment: a rule that raises on an input it did not expect becomes a PR003
 finding naming the rule, never a traceback.
 """
 
@@ -15,10 +15,13 @@ from prodready.lint._model import Finding, Hit, Location, Rule, Severity
 from prodready.lint._registry import RuleRegistry
 from prodready.lint._suppress import collect
 from prodready.lint.loaders import Project
+from prodready.lint.rules.general import rule_failed
 
 __all__ = ["Report", "run_rules", "selected_rules"]
 
 INPUT_RULE = "PR000"
+# Always reported, selected or not: a rule that crashed has checked nothing.
+RULE_FAILED = rule_failed.RULE
 UNUSED_RULE = "PR001"
 REASONLESS_RULE = "PR002"
 
@@ -69,16 +72,15 @@ def run_rules(
     for rule in rules:
         try:
             hits: list[Hit] = list(rule.check(project))
-        except Exception as exc:
-            if INPUT_RULE in by_id:
-                raw.append(
-                    Finding(
-                        by_id[INPUT_RULE],
-                        f"rule {rule.id} ({rule.slug}) could not evaluate these files: "
-                        f"{type(exc).__name__}: {exc}",
-                        Location(project.files[0] if project.files else ".", 0),
-                    )
+        except Exception as exc:  # a rule bug must not hide the other rules' findings
+            raw.append(
+                Finding(
+                    RULE_FAILED,
+                    f"rule {rule.id} ({rule.slug}) could not evaluate these files: "
+                    f"{type(exc).__name__}: {exc}",
+                    Location(project.files[0] if project.files else ".", 0),
                 )
+            )
             continue
         raw.extend(Finding(rule, h.message, h.location) for h in hits)
     suppressions = collect(project, per_file_ignores or {}, config_path)
