@@ -60,6 +60,18 @@ def test_pr203_fires_for_a_literal_password(lint: Lint) -> None:
     assert "s3cret" not in found[0].message
 
 
+def test_pr203_quiet_for_references_filled_from_the_untracked_dotenv(lint: Lint) -> None:
+    files = {
+        "compose.yaml": (
+            "services:\n  db:\n    environment:\n"
+            "      POSTGRES_PASSWORD: ${POSTGRES_PASSWORD:?set it in .env}\n"
+            "      DATABASE_URL: postgresql://app:${POSTGRES_PASSWORD}@db:5432/app\n"
+        ),
+        ".env": "POSTGRES_PASSWORD=Zr8fq2LmX0pQ\n",
+    }
+    assert lint("PR203", files) == []
+
+
 def test_pr203_quiet_for_interpolated_values_and_env_files(lint: Lint) -> None:
     files = {
         "compose.yaml": GOOD + "  worker:\n    image: w:1\n    env_file: [.env.worker]\n",

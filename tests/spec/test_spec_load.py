@@ -62,3 +62,11 @@ def test_error_locations_are_prefixed_with_the_table(tmp_path: Path) -> None:
         load_spec(tmp_path)
     assert info.value.location == "tool.prodready.server.workerz"
     assert info.value.hint == "did you mean 'workers'?"
+
+
+def test_checker_table_is_left_to_the_checker(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.prodready]\nname = "shop"\napp = "shop.main:app"\n'
+        '[tool.prodready.check]\nignore = ["PR303"]\n'
+    )
+    assert load_spec(tmp_path).name == "shop"

@@ -80,6 +80,9 @@ def _read_toml(path: Path) -> dict[str, Any]:
         ) from exc
 
 
+CHECKER_TABLE = "check"
+
+
 def load_spec(project: Path) -> ServiceSpec:
     """Load and validate the spec of ``project`` (a directory or a spec file)."""
     path = find_spec_file(project)
@@ -105,6 +108,8 @@ def parse_spec(table: Any, *, path: Path | None = None) -> ServiceSpec:
         raise SpecError(
             "the spec must be a table", path=path, location=prefix or None, expected="a TOML table"
         )
+    # [tool.prodready.check] configures the checker and is validated by it (prodready.lint).
+    table = {key: value for key, value in table.items() if key != CHECKER_TABLE}
     try:
         return ServiceSpec.model_validate(table)
     except ValidationError as exc:

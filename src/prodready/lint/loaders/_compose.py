@@ -25,10 +25,19 @@ _INTERP = re.compile(
 
 @dataclass(frozen=True)
 class EnvValue:
-    """An environment value (interpolated when possible) and where it is set."""
+    """An environment value (interpolated when possible) and where it is set.
+
+    ``written`` is the value as it stands in the file, before ``.env`` interpolation: a secret
+    reference (``${DB_PASSWORD}``) filled from the untracked ``.env`` is not a literal in the file.
+    """
 
     value: str
     location: Location
+    written: str | None = None
+
+    @property
+    def as_written(self) -> str:
+        return self.value if self.written is None else self.written
 
     @property
     def resolved(self) -> bool:
@@ -136,11 +145,13 @@ def _env_of(
     if isinstance(raw, dict):
         for key, value in raw.items():
             text = "" if value is None else str(value)
-            env[str(key)] = EnvValue(interpolate(text, dotenv), loc(raw, key, path=path))
+            env[str(key)] = EnvValue(
+                interpolate(text, dotenv), loc(raw, key, path=path), written=text
+            )
     elif isinstance(raw, list):
         for i, item in enumerate(raw):
             key, _, value = str(item).partition("=")
-            env[key] = EnvValue(interpolate(value, dotenv), loc(raw, i, path=path))
+            env[key] = EnvValue(interpolate(value, dotenv), loc(raw, i, path=path), written=value)
     return env
 
 

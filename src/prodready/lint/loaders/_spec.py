@@ -51,7 +51,7 @@ def _from_model(table: dict[str, Any], path: Path, shown: str) -> SpecInfo | Non
     except ImportError:
         return None
     try:
-        spec = parse_spec({k: v for k, v in table.items() if k != "check"}, path=path)
+        spec = parse_spec(table, path=path)
     except ProdreadyError:
         return None
     probes = spec.probes
