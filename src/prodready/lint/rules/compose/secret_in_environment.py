@@ -19,9 +19,8 @@ def _check(project: Project) -> Iterator[Hit]:
                     continue  # env files are where secrets belong
                 # Judge the file's own text: a ${REFERENCE} filled from .env is not a literal.
                 written = env.as_written
-                if (
-                    is_secret_name(name) and looks_like_secret_value(written)
-                ) or credential_in_url(written):
+                literal = is_secret_name(name) and looks_like_secret_value(written)
+                if literal or credential_in_url(written):
                     yield Hit(
                         f"service '{service.name}': {name} is set to a literal secret", env.location
                     )
