@@ -111,10 +111,9 @@ def test_up_stops_everything_on_sigterm() -> None:
     up_line = next((line for line in lines if "is up at" in line), None)
     assert up_line is not None, "".join(lines) + (proc.stderr.read() if proc.stderr else "")
     port = int(up_line.rsplit(":", 1)[1])
-    rest = proc.stdout.read  # keep the pipe drained after the signal
     proc.send_signal(signal.SIGTERM)
-    assert proc.wait(90) == 0
-    rest()
+    proc.communicate(timeout=90)  # drains and closes both pipes
+    assert proc.returncode == 0
     ports = [int(line.rsplit(" ", 1)[1].rsplit(":", 1)[1]) for line in lines if " on 127." in line]
     assert not is_bound("127.0.0.1", port)
     assert all(not is_bound("127.0.0.1", p) for p in ports)

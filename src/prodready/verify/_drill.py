@@ -31,6 +31,9 @@ __all__ = ["Drill", "Step"]
 _SLACK_S = 1.5
 _POLL_S = 0.1
 _IN_FLIGHT = 16
+# How long a dependency stays down after readiness noticed: long enough for liveness probes to
+# land inside the outage, short enough to keep a drill per dependency quick.
+_HOLD_S = 3.0
 
 
 @dataclass
@@ -83,7 +86,7 @@ class _LivenessWatch:
                 self.failures.append(
                     f"liveness {self.path} answered {result.status or result.error}"
                 )
-            self._stop.wait(0.25)
+            self._stop.wait(0.1)
 
 
 class Drill:
@@ -126,6 +129,15 @@ class Drill:
             time.sleep(_POLL_S)
             last = self._get(path)
         return last.ok == want_ok, time.monotonic() - started, last
+
+    def _holds(self, path: str, *, want_ok: bool, seconds: float) -> bool:
+        """Whether every probe of ``path`` for ``seconds`` answers as wanted."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if self._get(path).ok != want_ok:
+                return False
+            time.sleep(_POLL_S)
+        return True
 
     # --- the steps -----------------------------------------------------------------------------
 
@@ -182,6 +194,19 @@ class Drill:
                         seconds,
                         f"{self.probes.readiness} → {last.status or last.error}",
                         limit,
+                    )
+                )
+            )
+            # Hold the outage: readiness must stay 503 (no flapping back while the dependency is
+            # still down) and the liveness watch gets a real window to observe.
+            held_ok = self._holds(self.probes.readiness, want_ok=False, seconds=_HOLD_S)
+            steps.append(
+                self._record(
+                    Step(
+                        f"{name} still down → readiness stays 503",
+                        held_ok,
+                        _HOLD_S,
+                        f"{self.probes.readiness} polled for {_HOLD_S:g} s",
                     )
                 )
             )
