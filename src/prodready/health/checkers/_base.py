@@ -10,12 +10,12 @@ import asyncio
 import importlib
 from collections.abc import Awaitable, Callable
 from types import ModuleType
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 from prodready.errors import MissingDependencyError
 
-__all__ = ["CheckFailed", "OwnedClient", "require", "split_credentials"]
+__all__ = ["CheckFailed", "OwnedClient", "owned_http_client", "require", "split_credentials"]
 
 T = TypeVar("T")
 
@@ -86,3 +86,19 @@ def split_credentials(url: str) -> tuple[str, tuple[str, str] | None]:
     netloc = f"{host}:{parts.port}" if parts.port is not None else host
     bare = urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
     return bare, (unquote(parts.username or ""), unquote(parts.password or ""))
+
+
+def owned_http_client(httpx: Any) -> OwnedClient[Any]:
+    """One long-lived ``httpx.AsyncClient`` that never follows redirects.
+
+    A redirect could send the check (and any credentials) to a host nobody configured, so HTTP
+    checkers only ever talk to the URL they were given.
+    """
+
+    async def create() -> Any:
+        return httpx.AsyncClient(follow_redirects=False)
+
+    async def close(client: Any) -> None:
+        await client.aclose()
+
+    return OwnedClient(create, close)

@@ -10,7 +10,13 @@ from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from prodready.health._model import Degraded, Details
-from prodready.health.checkers._base import CheckFailed, OwnedClient, require, split_credentials
+from prodready.health.checkers._base import (
+    CheckFailed,
+    OwnedClient,
+    owned_http_client,
+    require,
+    split_credentials,
+)
 
 __all__ = ["ElasticsearchCheck", "OpenSearchCheck"]
 
@@ -32,16 +38,9 @@ class ElasticsearchCheck:
         base, self._auth = split_credentials(url)
         self._url = base.rstrip("/") + "/_cluster/health"
         self._client = client
-        self._owned: OwnedClient[Any] | None = None
-        if client is None:
-
-            async def create() -> Any:
-                return httpx.AsyncClient(follow_redirects=False)
-
-            async def close(c: Any) -> None:
-                await c.aclose()
-
-            self._owned = OwnedClient(create, close)
+        self._owned: OwnedClient[Any] | None = (
+            None if client is not None else owned_http_client(httpx)
+        )
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> ElasticsearchCheck | None:

@@ -10,7 +10,13 @@ from collections.abc import Collection, Mapping
 from typing import Any, ClassVar
 
 from prodready.health._model import Details
-from prodready.health.checkers._base import CheckFailed, OwnedClient, require, split_credentials
+from prodready.health.checkers._base import (
+    CheckFailed,
+    OwnedClient,
+    owned_http_client,
+    require,
+    split_credentials,
+)
 
 __all__ = ["HttpCheck"]
 
@@ -47,16 +53,9 @@ class HttpCheck:
         self._method = method
         self._headers = dict(headers or {})
         self._client = client
-        self._owned: OwnedClient[Any] | None = None
-        if client is None:
-
-            async def create() -> Any:
-                return httpx.AsyncClient(follow_redirects=False)
-
-            async def close(c: Any) -> None:
-                await c.aclose()
-
-            self._owned = OwnedClient(create, close)
+        self._owned: OwnedClient[Any] | None = (
+            None if client is not None else owned_http_client(httpx)
+        )
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> HttpCheck | None:
