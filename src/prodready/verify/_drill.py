@@ -130,14 +130,20 @@ class Drill:
             last = self._get(path)
         return last.ok == want_ok, time.monotonic() - started, last
 
-    def _holds(self, path: str, *, want_ok: bool, seconds: float) -> bool:
-        """Whether every probe of ``path`` for ``seconds`` answers as wanted."""
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            if self._get(path).ok != want_ok:
-                return False
+    def _holds(self, path: str, *, want_ok: bool, seconds: float) -> tuple[bool, str]:
+        """Whether every probe of ``path`` for ``seconds`` answers as wanted, and what was seen."""
+        started = time.monotonic()
+        polls = 0
+        while time.monotonic() - started < seconds:
+            answer = self._get(path)
+            polls += 1
+            if answer.ok != want_ok:
+                return False, (
+                    f"{path} answered {answer.status or answer.error} after "
+                    f"{time.monotonic() - started:.2f} s (probe {polls})"
+                )
             time.sleep(_POLL_S)
-        return True
+        return True, f"{path}: {polls} probes, all {'200' if want_ok else '503'}"
 
     # --- the steps -----------------------------------------------------------------------------
 
@@ -185,6 +191,7 @@ class Drill:
             # Timed from the moment the server is fully down (its ports closed): a broker's
             # controlled shutdown can keep answering for seconds after the signal.
             service.server.stop()
+            stopped_at = time.monotonic()
             ok, seconds, last = self._wait_for(self.probes.readiness, False, limit)
             steps.append(
                 self._record(
@@ -197,17 +204,19 @@ class Drill:
                     )
                 )
             )
-            # Hold the outage: readiness must stay 503 (no flapping back while the dependency is
-            # still down) and the liveness watch gets a real window to observe.
-            held_ok = self._holds(self.probes.readiness, want_ok=False, seconds=_HOLD_S)
+            # Each server worker keeps its own cache and refreshes on its own schedule, so for
+            # up to interval + timeout after the outage began a probe served by another worker
+            # may still say 200. From then on every answer must be 503 whichever worker serves
+            # it, and the outage is held so the liveness watch gets a real window.
+            settle = stopped_at + self.interval_s + self.check_timeout_s - time.monotonic()
+            if settle > 0:
+                time.sleep(settle)
+            held_ok, held_detail = self._holds(
+                self.probes.readiness, want_ok=False, seconds=_HOLD_S
+            )
             steps.append(
                 self._record(
-                    Step(
-                        f"{name} still down → readiness stays 503",
-                        held_ok,
-                        _HOLD_S,
-                        f"{self.probes.readiness} polled for {_HOLD_S:g} s",
-                    )
+                    Step(f"{name} still down → readiness stays 503", held_ok, _HOLD_S, held_detail)
                 )
             )
             service.server.start()
