@@ -150,3 +150,10 @@ def test_commands_are_split_like_a_shell() -> None:
     )
     assert spec.migrate_argv == ("alembic", "upgrade", "head")
     assert spec.processes["w"].argv == ("celery", "-A", "a b", "worker")
+
+
+def test_autoscaling_defaults_to_3_to_10_and_replicas_start_at_its_minimum() -> None:
+    spec = ServiceSpec.model_validate({"name": "api", "app": "api.main:app", "autoscaling": {}})
+    assert spec.autoscaling is not None
+    assert (spec.autoscaling.min_replicas, spec.autoscaling.max_replicas) == (3, 10)
+    assert spec.replicas == 3

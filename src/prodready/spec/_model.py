@@ -278,9 +278,13 @@ class Probes(_Model):
 
 
 class Autoscaling(_Model):
-    """Horizontal autoscaling on CPU utilisation (percent of the CPU request)."""
+    """Horizontal autoscaling on CPU utilisation (percent of the CPU request).
 
-    min_replicas: Positive = 2
+    3 to 10 replicas by default, as the seed-000 system ran: with 3, one pod can be drained for a
+    node upgrade while another rolls out and a third still serves.
+    """
+
+    min_replicas: Positive = 3
     max_replicas: Positive = 10
     cpu_percent: Annotated[int, Field(ge=10, le=100)] = 70
 
@@ -505,6 +509,20 @@ class ServiceSpec(_Model):
                     value = {"kind": key, **value}
                 services[key] = value
             data = {**data, "services": services}
+        return data
+
+    @model_validator(mode="before")
+    @classmethod
+    def _replicas_follow_autoscaling(cls, data: Any) -> Any:
+        """With autoscaling and no explicit ``replicas``, start at the autoscaler's minimum."""
+        if isinstance(data, dict) and "replicas" not in data:
+            scaling = data.get("autoscaling")
+            if isinstance(scaling, dict):
+                minimum = scaling.get(
+                    "min_replicas", Autoscaling.model_fields["min_replicas"].default
+                )
+                if isinstance(minimum, int):
+                    data = {**data, "replicas": minimum}
         return data
 
     @field_validator("name")
