@@ -9,6 +9,7 @@ by an ``atexit`` hook, so an interrupted test run leaves no server behind.
 
 from __future__ import annotations
 
+import abc
 import atexit
 import contextlib
 import os
@@ -103,7 +104,7 @@ def _process_group(pid: int) -> int | None:
     return None if fields[0] == "Z" else int(fields[2])
 
 
-class ManagedServer:
+class ManagedServer(abc.ABC):
     """Base class of the real servers: subclasses say how to prepare, launch and probe.
 
     Subclasses set :attr:`name`, implement :meth:`_launch` (spawn with :meth:`_spawn`) and may
@@ -269,11 +270,12 @@ class ManagedServer:
         return f"<{type(self).__name__} {self.host}:{self.port} {state}>"
 
     # -- for subclasses ----------------------------------------------------------------------
-    def _prepare(self) -> None:
+    def _prepare(self) -> None:  # noqa: B027 - an optional hook; the default does nothing
         """One-time setup of the private directory (initdb, config files, storage format)."""
 
+    @abc.abstractmethod
     def _launch(self) -> None:
-        raise NotImplementedError
+        """Spawn the server's processes with :meth:`_spawn`."""
 
     def _is_ready(self) -> bool:
         if self.ready_marker is not None and self.ready_marker not in self.log():
@@ -379,7 +381,7 @@ class ManagedServer:
                 )
             time.sleep(0.05)
 
-    def _after_stop(self) -> None:
+    def _after_stop(self) -> None:  # noqa: B027 - an optional hook; the default does nothing
         """Hook: clean up what a stop leaves (sockets, pid files)."""
 
     # -- internals ---------------------------------------------------------------------------

@@ -6,6 +6,7 @@ leave no process behind; ``stop()`` closes the listener and every connection.
 
 from __future__ import annotations
 
+import abc
 import asyncio
 import contextlib
 import threading
@@ -18,7 +19,7 @@ from prodready.testing._ports import free_port, is_bound
 __all__ = ["BlackholeServer", "LatencyProxy"]
 
 
-class _LoopServer:
+class _LoopServer(abc.ABC):
     """A TCP listener served by an asyncio loop in its own thread."""
 
     name: ClassVar[str] = "tcp"
@@ -153,8 +154,9 @@ class _LoopServer:
             if task is not None:
                 self._tasks.discard(task)
 
+    @abc.abstractmethod
     async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        raise NotImplementedError
+        """Serve one accepted connection."""
 
 
 class BlackholeServer(_LoopServer):
