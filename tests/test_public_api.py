@@ -22,3 +22,15 @@ def test_import_prodready_imports_no_driver() -> None:
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert proc.stdout.strip() == ""
+
+
+def test_public_api_is_pinned() -> None:
+    """Adding or removing a public name is a deliberate API change: update this list with it."""
+    assert prodready.__all__ == [
+        "Instrumented",
+        "ProdreadyError",
+        "ServiceSettings",
+        "ServiceSpec",
+        "__version__",
+        "instrument",
+    ]

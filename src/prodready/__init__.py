@@ -15,6 +15,7 @@ from prodready.errors import ProdreadyError as ProdreadyError
 
 # public name -> module that defines it; resolved on first attribute access.
 _LAZY: dict[str, str] = {
+    "Instrumented": "prodready._instrument",
     "ServiceSettings": "prodready.settings",
     "ServiceSpec": "prodready.spec",
     "instrument": "prodready._instrument",
