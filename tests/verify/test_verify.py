@@ -93,7 +93,8 @@ def test_a_failing_start_leaves_nothing_running(tmp_path: Path) -> None:
     assert _leftovers(run) == []
 
 
-def test_up_stops_everything_on_sigterm() -> None:
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["sigterm", "ctrl-c"])
+def test_up_stops_everything_on_a_stop_signal(signum: signal.Signals) -> None:
     proc = subprocess.Popen(
         [sys.executable, "-m", "prodready", "--no-color", "up", str(EXAMPLES / "vision")],
         stdout=subprocess.PIPE,
@@ -111,7 +112,7 @@ def test_up_stops_everything_on_sigterm() -> None:
     up_line = next((line for line in lines if "is up at" in line), None)
     assert up_line is not None, "".join(lines) + (proc.stderr.read() if proc.stderr else "")
     port = int(up_line.rsplit(":", 1)[1])
-    proc.send_signal(signal.SIGTERM)
+    proc.send_signal(signum)
     proc.communicate(timeout=90)  # drains and closes both pipes
     assert proc.returncode == 0
     ports = [int(line.rsplit(" ", 1)[1].rsplit(":", 1)[1]) for line in lines if " on 127." in line]
