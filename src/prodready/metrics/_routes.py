@@ -61,6 +61,16 @@ class _Candidate:
         self.prefix_re = _prefix_regex(prefix) if ambiguous_prefix else None
 
 
+class _FastMap(dict[int, str]):
+    """id(route) -> template for routes with at most one candidate; keeps those routes alive."""
+
+    __slots__ = ("keep",)
+
+    def __init__(self, keep: object) -> None:
+        super().__init__()
+        self.keep = keep  # the route objects whose ids are keys, so no id is reused meanwhile
+
+
 class RouteResolver:
     """Maps a finished request's scope to its route template (see the module docstring).
 
@@ -75,6 +85,9 @@ class RouteResolver:
         # id(route) -> (route kept alive so the id stays unique, candidates)
         self._map: dict[int, tuple[object, list[_Candidate]]] = {}
         self._unknown: dict[int, object] = {}
+        # The common case in one lookup: no route (unmatched) or a route with one template.
+        self._fast: _FastMap = _FastMap(None)
+        self._fast[id(None)] = UNMATCHED_ROUTE
 
     def resolve(self, scope: Scope, root_path: str = "") -> str:
         """The template of the route that handled ``scope``, or the unmatched label.
@@ -83,8 +96,9 @@ class RouteResolver:
         by mounts can be compared with mount prefixes.
         """
         route = scope.get("route")
-        if route is None:
-            return UNMATCHED_ROUTE
+        template = self._fast.get(id(route))
+        if template is not None:
+            return template
         key = id(route)
         entry = self._map.get(key)
         if entry is None:
@@ -119,8 +133,14 @@ class RouteResolver:
                 route,
                 [_Candidate(t, p, ambiguous_prefix=ambiguous) for t, p in pairs],
             )
+        fast = _FastMap(built)
+        fast[id(None)] = UNMATCHED_ROUTE
+        for key, (_, candidates) in built.items():
+            if len(candidates) <= 1:
+                fast[key] = candidates[0].template if candidates else UNMATCHED_ROUTE
         with self._lock:
             self._map = built
+            self._fast = fast
 
 
 def _own_template(route: object) -> str:
