@@ -20,6 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from prodready import _contract as contract
+from prodready.errors import ExternalToolError
 from prodready.spec import Probes
 from prodready.verify._http import Probe, probe
 from prodready.verify._run import LocalRun
@@ -152,7 +153,7 @@ class Drill:
         started = time.monotonic()
         try:
             seconds = self.run.wait_started()
-        except Exception as exc:
+        except ExternalToolError as exc:
             return self._record(
                 Step("startup probe passes", False, time.monotonic() - started, str(exc), limit)
             )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import shlex
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from pathlib import Path
 
 from prodready import _contract as contract
@@ -40,7 +40,6 @@ class LocalRun:
         progress: Progress | None = None,
         host: str = "127.0.0.1",
         port: int | None = None,
-        extra_env: Mapping[str, str] | None = None,
     ) -> None:
         self.spec = spec
         self.project_dir = project_dir
@@ -51,7 +50,6 @@ class LocalRun:
         self.sandbox: Sandbox | None = None
         self.web: AppProcess | None = None
         self.workers: dict[str, AppProcess] = {}
-        self._extra_env = dict(extra_env or {})
         self.env: dict[str, str] = {}
 
     @property
@@ -78,7 +76,6 @@ class LocalRun:
             "PORT": str(self.port),
             **self.spec.env,
             **self.stack.env(),
-            **self._extra_env,
         }
         for command in self.spec.build.run:
             self.progress(f"build step: {command}")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import re
 import secrets
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -162,18 +162,3 @@ class LocalStack:
         for key in self.spec.secrets:
             env.setdefault(key, self._secret(key, None))
         return env
-
-    def secret_values(self) -> tuple[str, ...]:
-        """Every secret value this stack handed out, for scrubbing reports."""
-        values = [self._secret(name, None) for name in self._generated]
-        for service in self.services.values():
-            password = getattr(service.server, "password", None)
-            if isinstance(password, str):
-                values.append(password)
-        return tuple(values)
-
-    def __iter__(self) -> Iterator[LocalService]:
-        return iter(self.services.values())
-
-    def as_mapping(self) -> Mapping[str, LocalService]:
-        return self.services
