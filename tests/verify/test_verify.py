@@ -101,20 +101,90 @@ def test_up_stops_everything_on_a_stop_signal(signum: signal.Signals) -> None:
         stderr=subprocess.PIPE,
         text=True,
     )
-    assert proc.stdout is not None
-    lines = []
-    deadline = time.monotonic() + 180
-    while time.monotonic() < deadline:
-        line = proc.stdout.readline()
-        lines.append(line)
-        if "is up at" in line or not line:
-            break
-    up_line = next((line for line in lines if "is up at" in line), None)
-    assert up_line is not None, "".join(lines) + (proc.stderr.read() if proc.stderr else "")
-    port = int(up_line.rsplit(":", 1)[1])
-    proc.send_signal(signum)
-    proc.communicate(timeout=90)  # drains and closes both pipes
-    assert proc.returncode == 0
-    ports = [int(line.rsplit(" ", 1)[1].rsplit(":", 1)[1]) for line in lines if " on 127." in line]
-    assert not is_bound("127.0.0.1", port)
-    assert all(not is_bound("127.0.0.1", p) for p in ports)
+    try:
+        assert proc.stdout is not None
+        lines = []
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline:
+            line = proc.stdout.readline()
+            lines.append(line)
+            if "is up at" in line or not line:
+                break
+        up_line = next((line for line in lines if "is up at" in line), None)
+        assert up_line is not None, "".join(lines) + (proc.stderr.read() if proc.stderr else "")
+        port = int(up_line.rsplit(":", 1)[1])
+        proc.send_signal(signum)
+        proc.communicate(timeout=90)  # drains and closes both pipes
+        assert proc.returncode == 0
+        ports = [
+            int(line.rsplit(" ", 1)[1].rsplit(":", 1)[1]) for line in lines if " on 127." in line
+        ]
+        assert not is_bound("127.0.0.1", port)
+        assert all(not is_bound("127.0.0.1", p) for p in ports)
+    finally:
+        if proc.poll() is None:  # an assertion failed: Ctrl-C still cleans up
+            proc.send_signal(signal.SIGINT)
+            proc.communicate(timeout=90)
+
+
+_NEVER_READY_APP = '''
+async def app(scope, receive, send):
+    """Serves 503 on every path: its startup probe never passes."""
+    if scope["type"] == "lifespan":
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+    await send({"type": "http.response.start", "status": 503, "headers": []})
+    await send({"type": "http.response.body", "body": b""})
+'''
+
+
+def test_up_stops_everything_on_sigterm_while_still_starting(tmp_path: Path) -> None:
+    project = tmp_path / "never-ready"
+    project.mkdir()
+    (project / "never_ready.py").write_text(_NEVER_READY_APP)
+    (project / "pyproject.toml").write_text(
+        '[tool.prodready]\nname = "never-ready"\napp = "never_ready:app"\n'
+        "[tool.prodready.services.redis]\n"
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "prodready", "--no-color", "up", str(project)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stderr is not None
+        redis_port = None
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            line = proc.stderr.readline()
+            if "ready on 127.0.0.1:" in line:
+                redis_port = int(line.rsplit(":", 1)[1])
+            if line.startswith("starting never-ready as") or not line:
+                break
+        assert redis_port is not None
+        time.sleep(1.0)  # now inside the startup-probe wait, which would last 300 s
+        started = time.monotonic()
+        proc.send_signal(signal.SIGTERM)
+        proc.communicate(timeout=90)
+        assert proc.returncode == 0
+        assert time.monotonic() - started < 60
+        assert not is_bound("127.0.0.1", redis_port)
+    finally:
+        if proc.poll() is None:  # the assertion failed: Ctrl-C still cleans up
+            proc.send_signal(signal.SIGINT)
+            proc.communicate(timeout=90)
+
+
+def test_up_refuses_a_port_outside_1_to_65535(capsys: pytest.CaptureFixture[str]) -> None:
+    from prodready.cli import main
+
+    with pytest.raises(SystemExit) as exc:
+        main(["up", "--port", "0", str(EXAMPLES / "vision")])
+    assert exc.value.code == 2
+    assert "not a TCP port" in capsys.readouterr().err

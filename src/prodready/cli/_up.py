@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import signal
-import threading
+import time
 from pathlib import Path
-from types import FrameType
 
 from rich.markup import escape
 
 from prodready.cli._output import Output
+from prodready.cli._signals import port_number, stop_on_signals
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -24,7 +23,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         ),
     )
     parser.add_argument("path", nargs="?", default=".", type=Path, help="project directory")
-    parser.add_argument("--port", type=int, default=None, help="local port (default: a free one)")
+    parser.add_argument(
+        "--port", type=port_number, default=None, help="local port (default: a free one)"
+    )
     parser.set_defaults(func=_run)
 
 
@@ -33,12 +34,7 @@ def _run(args: argparse.Namespace, out: Output) -> int:
     from prodready.verify import LocalRun
 
     spec = load_spec(args.path)
-    stop = threading.Event()
-
-    def _on_signal(_signum: int, _frame: FrameType | None) -> None:
-        stop.set()
-
-    previous = signal.signal(signal.SIGTERM, _on_signal)
+    stopping = stop_on_signals()
     run = LocalRun(
         spec, args.path.resolve(), port=args.port, progress=lambda m: out.err.print(escape(m))
     )
@@ -48,29 +44,24 @@ def _run(args: argparse.Namespace, out: Output) -> int:
             seconds = run.wait_started()
         out.err.print(f"[green]✓[/] {escape(spec.name)} started in {seconds:.1f} s")
         out.out.print(f"{spec.name} is up at {run.base_url}", markup=False)
+        # The deployment's variables, not the sandbox's own (PATH, HOME, caches).
+        sandbox_env = run.sandbox.env() if run.sandbox is not None else {}
         for name, service in sorted(run.stack.services.items()):
             out.out.print(f"  {name} ({service.kind}) on {service.address}", markup=False)
         out.out.print(
-            f"  env: {', '.join(sorted(k for k in run.env if k not in _SANDBOX_KEYS))}",
+            f"  env: {', '.join(sorted(set(run.env) - set(sandbox_env)))}",
             markup=False,
         )
         out.err.print("press Ctrl-C to stop")
-        while not stop.wait(0.5):
+        while True:
+            time.sleep(0.5)
             if run.web is not None and (code := run.web.poll()) is not None:
                 out.err.print(f"[red]{escape(spec.name)} exited with code {code}[/]")
                 out.err.print(escape(run.web.log_tail()))
                 return 1
-        return 0
     except KeyboardInterrupt:
         return 0
     finally:
-        with out.err.status("stopping everything…"):
+        with stopping, out.err.status("stopping everything…"):
             run.close()
-        signal.signal(signal.SIGTERM, previous)
         out.err.print("stopped; nothing left running")
-
-
-_SANDBOX_KEYS = frozenset(
-    {"PATH", "HOME", "XDG_CACHE_HOME", "PROMETHEUS_MULTIPROC_DIR", "PYTHONUNBUFFERED",
-     "PYTHONDONTWRITEBYTECODE", "TMPDIR", "LANG"}
-)  # fmt: skip

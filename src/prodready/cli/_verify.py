@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import signal
 from pathlib import Path
-from types import FrameType
 
 from rich.markup import escape
 
 from prodready.cli._output import Output
+from prodready.cli._signals import stop_on_signals
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -37,10 +36,7 @@ def _run(args: argparse.Namespace, out: Output) -> int:
 
     spec = load_spec(args.path)
 
-    def _on_signal(_signum: int, _frame: FrameType | None) -> None:
-        raise KeyboardInterrupt
-
-    previous = signal.signal(signal.SIGTERM, _on_signal)
+    stopping = stop_on_signals()
     run = LocalRun(spec, args.path.resolve(), progress=lambda m: out.err.print(escape(m)))
     drill = Drill(run, on_step=lambda step: out.err.print(step_line(step)))
     try:
@@ -48,9 +44,8 @@ def _run(args: argparse.Namespace, out: Output) -> int:
             run.start()
         drill.run_all()
     finally:
-        with out.err.status("stopping everything…"):
+        with stopping, out.err.status("stopping everything…"):
             run.close()
-        signal.signal(signal.SIGTERM, previous)
     if args.format == "json":
         out.json(report_data(spec.name, drill.steps))
     else:
