@@ -10,9 +10,11 @@ import importlib
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 from starlette.testclient import TestClient
@@ -37,6 +39,20 @@ def migrate(example: str, env: Mapping[str, str]) -> None:
         check=True,
         capture_output=True,
     )
+
+
+def post_once_connected(client: TestClient, path: str, body: object) -> Any:
+    """POST, retrying while the app answers 503 because its broker connection is still being made.
+
+    The examples connect to their brokers in the background; on a loaded machine that can outlast
+    the app's own short wait. A 503 then means nothing was sent, and a real client would retry.
+    """
+    deadline = time.monotonic() + 30
+    response = client.post(path, json=body)
+    while response.status_code == 503 and time.monotonic() < deadline:
+        time.sleep(0.5)
+        response = client.post(path, json=body)
+    return response
 
 
 def import_example(example: str, module: str) -> ModuleType:

@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 import pytest
-from tests.examples.conftest import AppFactory
+from tests.examples.conftest import AppFactory, post_once_connected
 
 pytestmark = pytest.mark.slow
 
@@ -51,9 +51,10 @@ def test_decision_is_stored_and_queued_on_rabbitmq(client: Any, rabbitmq_server:
     import aio_pika
 
     assert client.post("/reviews", json=_review("APV-DEC-1")).status_code == 201
-    response = client.post(
+    response = post_once_connected(
+        client,
         "/reviews/APV-DEC-1/decision",
-        json={"decision": "approve", "reviewer_name": "ana", "comments": "patch verified"},
+        {"decision": "approve", "reviewer_name": "ana", "comments": "patch verified"},
     )
     assert response.json() == {"apv_code": "APV-DEC-1", "status": "approved"}
     pending = client.get("/reviews", params={"status": "pending"}).json()

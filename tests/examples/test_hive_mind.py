@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.examples.conftest import AppFactory, import_example
+from tests.examples.conftest import AppFactory, import_example, post_once_connected
 
 pytestmark = pytest.mark.slow
 
@@ -51,7 +51,9 @@ def test_intent_flows_from_gateway_through_kafka_to_the_graph(
     model_cache: Path, env: dict[str, str], example_client: AppFactory
 ) -> None:
     client = example_client("hive-mind", "hive_mind", env)
-    response = client.post("/api/v1/intents", json={"text": "cut cloud cost to raise profit"})
+    response = post_once_connected(
+        client, "/api/v1/intents", {"text": "cut cloud cost to raise profit"}
+    )
     assert response.status_code == 202, response.text
     intent = response.json()
     assert intent["domain"] == "business"

@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 import pytest
-from tests.examples.conftest import AppFactory
+from tests.examples.conftest import AppFactory, post_once_connected
 
 pytestmark = pytest.mark.slow
 
@@ -30,9 +30,8 @@ def client(
 def test_cytokine_signal_lands_on_the_kafka_topic(client: Any, kafka_server: Any) -> None:
     from aiokafka import AIOKafkaConsumer
 
-    response = client.post(
-        "/cytokines", json={"kind": "IL-6", "source": "macrophage-7", "intensity": 0.8}
-    )
+    signal = {"kind": "IL-6", "source": "macrophage-7", "intensity": 0.8}
+    response = post_once_connected(client, "/cytokines", signal)
     assert response.status_code == 202, response.text
     offset = response.json()["offset"]
 

@@ -167,6 +167,8 @@ def create_app(settings: Settings | None = None) -> prodready.Instrumented:
 
     @app.post("/reviews/{apv_code}/decision", status_code=201)
     async def decide(apv_code: str, body: DecisionIn, deps: Deps) -> dict[str, object]:
+        # Refuse before storing: a 503 here leaves nothing behind, so the client's retry is safe.
+        await deps.decisions.require_connection()
         async with deps.sessions() as session:
             review = await session.scalar(
                 sa.select(APVReview).where(APVReview.apv_code == apv_code)

@@ -2,7 +2,7 @@
 
 aiokafka's ``start()`` fails when no broker answers; awaiting it in the lifespan would crash every
 worker started during a Kafka outage (and uvicorn then stops the whole server). Readiness reports
-Kafka instead, and ``send`` answers 503 until the producer is connected.
+Kafka instead, and ``send`` waits a moment for the connection, then answers 503 until it is made.
 """
 
 from __future__ import annotations
@@ -16,6 +16,9 @@ from aiokafka.structs import RecordMetadata
 from fastapi import HTTPException
 
 _RETRY_S = (0.5, 1.0, 2.0, 5.0)
+# A request that arrives while the first connection is being made (start-up) waits this long rather
+# than failing at once; during an outage it fails fast enough for the client to retry elsewhere.
+_CONNECT_WAIT_S = 3.0
 
 
 class BackgroundProducer:
@@ -23,6 +26,7 @@ class BackgroundProducer:
         self._bootstrap_servers = bootstrap_servers
         self._producer: AIOKafkaProducer | None = None
         self._task: asyncio.Task[None] | None = None
+        self._connected = asyncio.Event()
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._connect())
@@ -39,9 +43,13 @@ class BackgroundProducer:
                 attempt += 1
                 continue
             self._producer = producer
+            self._connected.set()
             return
 
     async def send(self, topic: str, value: bytes, key: bytes) -> RecordMetadata:
+        if self._producer is None:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._connected.wait(), _CONNECT_WAIT_S)
         if self._producer is None:
             raise HTTPException(503, "Kafka is not reachable yet; retry later")
         return await self._producer.send_and_wait(topic, value, key=key)
