@@ -145,6 +145,15 @@ def test_workload_selectors_match_their_own_template_labels(rendered: Rendered) 
             assert workload["spec"]["selector"]["matchLabels"].items() <= labels.items()
 
 
+def test_app_containers_get_the_service_name_the_runtime_labels_logs_and_metrics_with(
+    rendered: Rendered,
+) -> None:
+    for overlay in OVERLAYS:
+        for workload in app_workloads(rendered, overlay):
+            values = env_values(rendered, overlay, app_container(workload))
+            assert values.get("SERVICE_NAME") == rendered.spec.name, workload["metadata"]["name"]
+
+
 def test_dev_hostnames_resolve_to_services_of_the_same_render(rendered: Rendered) -> None:
     services = {svc["metadata"]["name"] for svc in rendered.of("overlays/dev", "Service")}
     names = connection_settings(rendered)

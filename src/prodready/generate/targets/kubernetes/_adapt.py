@@ -157,7 +157,8 @@ def plan_from_spec(spec: ServiceSpec, *, catalog: Catalog | None = None) -> Plan
         graceful_timeout_s=spec.server.graceful_timeout_s,
         processes=(web, *others),
         dependencies=tuple(dependencies),
-        settings=tuple(sorted(spec.env.items())),
+        # the runtime names its logs and metrics from SERVICE_NAME, as in compose and .env
+        settings=tuple(sorted({"SERVICE_NAME": spec.name, **spec.env}.items())),
         app_secrets=app_secret_names(spec, catalog=cat),
         secrets=catalog_secret_names(spec, catalog=cat),
         dev_env=tuple(sorted(app_env(spec, catalog=cat).items())),
