@@ -78,11 +78,21 @@ def test_a_hand_edited_file_stops_generate_until_force(
     assert "debug" in (project / "compose.yaml").read_text()
 
 
-def test_dot_env_is_never_overwritten(project: Path) -> None:
+def test_dot_env_keeps_its_values_and_gains_only_the_keys_it_lacks(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["generate", str(project), *ONLY]) == 0
     (project / ".env").write_text("POSTGRES_PASSWORD=mine\n")
+    capsys.readouterr()
     assert main(["generate", str(project), "--force", *ONLY]) == 0
-    assert (project / ".env").read_text() == "POSTGRES_PASSWORD=mine\n"
+    lines = (project / ".env").read_text().splitlines()
+    assert lines[0] == "POSTGRES_PASSWORD=mine"
+    added = [line.split("=", 1)[0] for line in lines[1:] if not line.startswith("#")]
+    assert "GRAFANA_ADMIN_PASSWORD" in added
+    assert "POSTGRES_PASSWORD" not in added
+    err = capsys.readouterr().err
+    assert "extend  .env (adds " in err
+    assert "mine" not in err
 
 
 @pytest.mark.parametrize(

@@ -111,6 +111,20 @@ def test_seed_files_are_created_once_private_and_never_checked(tmp_path: Path) -
     assert (tmp_path / ".env").read_text() == "A=1\n"
 
 
+def test_seed_gains_missing_keys_without_touching_existing_lines(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("# mine\nexport A=kept\nB=kept")
+    plan = plan_changes(tmp_path, {}, {".env": "A=new\nB=new\nC=new\n"})
+    assert plan.changes[0].status == "extend"
+    assert plan.changes[0].diff == "adds C"  # key names only: values are secrets
+    assert plan.drift == ()
+    apply_plan(plan)
+    text = (tmp_path / ".env").read_text()
+    assert text.startswith("# mine\nexport A=kept\nB=kept\n")
+    assert text.endswith("C=new\n")
+    assert "A=new" not in text
+    assert "B=new" not in text
+
+
 def test_registry_refuses_duplicate_target_names() -> None:
     registry = TargetRegistry([Target("one", lambda spec: {})])
     with pytest.raises(RegistryError, match="already registered"):

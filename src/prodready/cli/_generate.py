@@ -97,7 +97,8 @@ def _run(args: argparse.Namespace, out: Output) -> int:
         out.error(exc)
         return 1
     for change in written:
-        out.err.print(f"{change.status:>7}  {change.path}", highlight=False)
+        detail = f" ({change.diff})" if change.status == "extend" else ""
+        out.err.print(f"{change.status:>7}  {change.path}{detail}", highlight=False)
     unchanged = len(plan.with_status("unchanged", "keep"))
     out.err.print(f"{len(written)} written, {unchanged} unchanged", highlight=False)
     _warn_unignored_env(root, rendered.seeds, out)

@@ -9,7 +9,9 @@ regeneration a file is:
 - ``conflict``  edited by hand, or not ours (no header): never overwritten without ``force``.
 
 Files whose format has no comments (JSON) carry no header, so any difference is a ``conflict``.
-Seed files (the git-ignored ``.env``) are written once (``create``) and then always ``keep``.
+Seed files (the git-ignored ``.env``, ``KEY=value`` lines) are written once (``create``); after that
+their values are never touched (``keep``), but keys the spec now needs and the file lacks (a new
+dependency's password) are appended (``extend``), so the stack never starts with an empty secret.
 Nothing is written unless every file can be: all contents go to temporary files first, then each is
 moved into place with an atomic rename.
 """
@@ -30,13 +32,14 @@ from prodready.errors import InputError
 
 __all__ = ["FileChange", "Plan", "add_header", "apply_plan", "plan_changes", "split_header"]
 
-Status = Literal["create", "unchanged", "update", "conflict", "keep"]
+Status = Literal["create", "unchanged", "update", "conflict", "keep", "extend"]
 
 MARK = "prodready:generated"
 _HASH = re.compile(rf"{MARK} sha256=([0-9a-f]{{16}})")
 _DIRECTIVE = re.compile(r"^(#!|# ?(syntax|escape|check)=)")
 _HTML_SUFFIXES = frozenset({".md", ".html", ".xml"})
 _NO_COMMENT_SUFFIXES = frozenset({".json"})
+_ENV_KEY = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=")
 
 
 def _digest(body: str) -> str:
@@ -155,10 +158,31 @@ def plan_changes(root: Path, files: Mapping[str, str], seeds: Mapping[str, str])
         status: Status = "update" if pristine else "conflict"
         changes.append(FileChange(rel, status, content, _diff(rel, existing, content)))
     for rel, content in seeds.items():
-        exists = (root / rel).exists()
-        status = "keep" if exists else "create"
-        changes.append(FileChange(rel, status, content, "", seed=True))
+        existing = _read(root / rel)
+        if existing is None:
+            changes.append(FileChange(rel, "create", content, "", seed=True))
+            continue
+        missing = _missing_entries(existing, content)
+        if not missing:
+            changes.append(FileChange(rel, "keep", existing, "", seed=True))
+            continue
+        extended = existing + ("" if existing.endswith("\n") or not existing else "\n")
+        extended += "# Added by prodready generate for keys the spec now needs:\n"
+        extended += "".join(f"{line}\n" for _key, line in missing)
+        # the diff names the keys only: seed values are secrets
+        names = ", ".join(key for key, _line in missing)
+        changes.append(FileChange(rel, "extend", extended, f"adds {names}", seed=True))
     return Plan(root=root, changes=tuple(sorted(changes, key=lambda change: change.path)))
+
+
+def _missing_entries(existing: str, seed: str) -> list[tuple[str, str]]:
+    """``(key, line)`` for each ``KEY=value`` line of ``seed`` whose key ``existing`` lacks."""
+    defined = {m.group(1) for line in existing.splitlines() if (m := _ENV_KEY.match(line))}
+    return [
+        (m.group(1), line)
+        for line in seed.splitlines()
+        if (m := _ENV_KEY.match(line)) is not None and m.group(1) not in defined
+    ]
 
 
 def apply_plan(plan: Plan, *, force: bool = False) -> tuple[FileChange, ...]:
@@ -180,7 +204,8 @@ def apply_plan(plan: Plan, *, force: bool = False) -> tuple[FileChange, ...]:
     writes = [
         change
         for change in plan.changes
-        if change.status in ("create", "update") or (force and change.status == "conflict")
+        if change.status in ("create", "update", "extend")
+        or (force and change.status == "conflict")
     ]
     staged: list[tuple[str, Path]] = []
     try:

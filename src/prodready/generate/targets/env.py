@@ -5,7 +5,8 @@ Grafana's admin password for the ``monitoring`` profile: compose interpolates th
 must be set even when the profile is off), ``IMAGE`` for the production override, and, as comments,
 every variable the app receives. ``.env`` is a *seed*:
 written once with random local values (``secrets.token_hex``: URL-safe, so it can sit inside a
-connection URL), git-ignored, never overwritten and never checked.
+connection URL), git-ignored and never checked; its values are never overwritten, and keys it lacks
+(a new dependency's password) are appended.
 """
 
 from __future__ import annotations
