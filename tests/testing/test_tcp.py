@@ -85,3 +85,18 @@ def test_latency_proxy_to_a_closed_port_closes_the_client_connection() -> None:
 def test_latency_proxy_rejects_a_negative_delay() -> None:
     with pytest.raises(ValueError, match="delay_s"):
         LatencyProxy("127.0.0.1", 1, -1.0)
+
+
+def test_blackhole_stop_with_open_connections_logs_no_error(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    server = BlackholeServer().start()
+    clients = [socket.create_connection((server.host, server.port), timeout=5) for _ in range(3)]
+    for client in clients:
+        client.sendall(b"x")
+    time.sleep(0.2)  # let the server accept and start reading
+    with caplog.at_level("ERROR", logger="asyncio"):
+        server.stop()
+    for client in clients:
+        client.close()
+    assert [r.getMessage() for r in caplog.records if r.name == "asyncio"] == []

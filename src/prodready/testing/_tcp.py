@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 import threading
 from types import TracebackType
-from typing import ClassVar, Self
+from typing import Any, ClassVar, Self
 
 from prodready.errors import ExternalToolError
 from prodready.testing._ports import free_port, is_bound
@@ -31,7 +31,8 @@ class _LoopServer(abc.ABC):
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stopping: asyncio.Event | None = None
         self._writers: set[asyncio.StreamWriter] = set()
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._tasks: set[asyncio.Task[None]] = set()  # connection handlers
+        self._callbacks: set[asyncio.Task[Any]] = set()  # the stream callbacks awaiting them
         self._errors: list[OSError] = []
         self._lock = threading.Lock()
 
@@ -136,23 +137,32 @@ class _LoopServer(abc.ABC):
                 writer.transport.abort()
             for task in list(self._tasks):
                 task.cancel()
-            await asyncio.gather(*self._tasks, return_exceptions=True)
+            await asyncio.gather(*self._tasks, *self._callbacks, return_exceptions=True)
         self._writers.clear()
 
     async def _track(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        task = asyncio.current_task()
-        if task is not None:
-            self._tasks.add(task)
+        # The handler runs in a task of its own that stop() cancels; this callback task then ends
+        # normally. Cancelling the callback task itself makes Python 3.11's stream protocol log a
+        # spurious CancelledError traceback for every open connection.
+        task = asyncio.ensure_future(self._handle(reader, writer))
+        self._tasks.add(task)
+        me = asyncio.current_task()
+        if me is not None:
+            self._callbacks.add(me)
         self._writers.add(writer)
         try:
-            await self._handle(reader, writer)
-        except (OSError, asyncio.IncompleteReadError):
-            pass  # a peer that goes away is normal here
+            (outcome,) = await asyncio.gather(task, return_exceptions=True)
+            if isinstance(outcome, Exception) and not isinstance(
+                outcome,
+                OSError | asyncio.IncompleteReadError,  # a peer that goes away is normal
+            ):
+                raise outcome
         finally:
             self._writers.discard(writer)
             writer.transport.abort()
-            if task is not None:
-                self._tasks.discard(task)
+            self._tasks.discard(task)
+            if me is not None:
+                self._callbacks.discard(me)
 
     @abc.abstractmethod
     async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
