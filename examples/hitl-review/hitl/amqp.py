@@ -2,36 +2,60 @@
 
 ``aio_pika.connect_robust`` reconnects by itself once connected, but its *first* connection raises
 when the broker is down; awaiting it in the lifespan would crash every worker started during an
-outage. Readiness reports RabbitMQ instead, and ``publish`` waits a moment for the connection, then
-answers 503 until it is made.
+outage. Readiness reports RabbitMQ instead.
+
+Nothing here retries a publication: :meth:`BackgroundChannel.publish` either gets the broker's
+confirmation or raises :class:`BrokerUnavailable`. The decision outbox (:mod:`hitl.outbox`) keeps
+what could not be published and tries again; :meth:`BackgroundChannel.on_connect` tells it when the
+broker is back.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Callable
+from typing import Any
 
 import aio_pika
 from aio_pika.abc import AbstractChannel, AbstractRobustConnection
-from fastapi import HTTPException
 
 _RETRY_S = (0.5, 1.0, 2.0, 5.0)
-# A request that arrives while the first connection is being made (start-up) waits this long rather
-# than failing at once; during an outage it fails fast enough for the client to retry elsewhere.
-_CONNECT_WAIT_S = 3.0
+
+
+class BrokerUnavailable(Exception):
+    """A message was not confirmed by RabbitMQ: not connected, refused, or no answer in time.
+
+    The broker may still have taken it (a confirmation lost on the way back), so publishing again
+    can produce a duplicate.
+    """
 
 
 class BackgroundChannel:
+    """A confirming channel to the durable queue ``queue``, connected by a background task."""
+
     def __init__(self, url: str, queue: str) -> None:
         self._url = url
         self._queue = queue
         self._connection: AbstractRobustConnection | None = None
         self._channel: AbstractChannel | None = None
         self._task: asyncio.Task[None] | None = None
-        self._connected = asyncio.Event()
+        self._listeners: list[Callable[[], None]] = []
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._connect())
+
+    def on_connect(self, listener: Callable[[], None]) -> None:
+        """Call ``listener()`` after the first connection and after each reconnection.
+
+        Called once the queue is declared again, so a publication from the listener can succeed.
+        """
+        self._listeners.append(listener)
+
+    @property
+    def connected(self) -> bool:
+        """True while the connection is up (a publication may still fail)."""
+        return self._connection is not None and self._connection.connected.is_set()
 
     async def _connect(self) -> None:
         attempt = 0
@@ -42,30 +66,57 @@ class BackgroundChannel:
                 await asyncio.sleep(_RETRY_S[min(attempt, len(_RETRY_S) - 1)])
                 attempt += 1
                 continue
-            channel = await connection.channel()
-            await channel.declare_queue(self._queue, durable=True)
+            try:
+                channel = await connection.channel()  # publisher confirms: on by default
+                await channel.declare_queue(self._queue, durable=True)
+            except (OSError, aio_pika.exceptions.AMQPError):
+                # The broker went away again (or refused the queue): start over rather than end
+                # this task, which would leave the worker without a channel until it restarts.
+                await connection.close()
+                await asyncio.sleep(_RETRY_S[min(attempt, len(_RETRY_S) - 1)])
+                attempt += 1
+                continue
+            # The robust connection declares the queue again on its restored channel before it
+            # runs these callbacks.
+            connection.reconnect_callbacks.add(self._reconnected)
             self._connection, self._channel = connection, channel
-            self._connected.set()
+            self._notify()
             return
 
-    async def require_connection(self) -> None:
-        """Answer 503 now, before the caller stores anything, if nothing could be published."""
-        await self._channel_or_503()
+    def _reconnected(self, _connection: Any) -> None:
+        self._notify()
 
-    async def publish(self, body: bytes) -> None:
-        channel = await self._channel_or_503()
-        await channel.default_exchange.publish(
-            aio_pika.Message(body, delivery_mode=aio_pika.DeliveryMode.PERSISTENT),
-            routing_key=self._queue,
+    def _notify(self) -> None:
+        for listener in self._listeners:
+            listener()
+
+    async def publish(self, body: bytes, *, message_id: str, confirm_within: float) -> None:
+        """Publish a persistent JSON message; wait up to ``confirm_within`` s for the confirmation.
+
+        Raises :class:`BrokerUnavailable` at once when not connected: a robust channel would
+        otherwise wait for the reconnection, however long the outage.
+        """
+        channel = self._channel
+        if channel is None or not self.connected:
+            raise BrokerUnavailable("RabbitMQ is not connected")
+        message = aio_pika.Message(
+            body,
+            message_id=message_id,
+            content_type="application/json",
+            delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
         )
-
-    async def _channel_or_503(self) -> AbstractChannel:
-        if self._channel is None:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._connected.wait(), _CONNECT_WAIT_S)
-        if self._channel is None:
-            raise HTTPException(503, "RabbitMQ is not reachable yet; retry later")
-        return self._channel
+        try:
+            async with asyncio.timeout(confirm_within):
+                await channel.default_exchange.publish(message, routing_key=self._queue)
+        except TimeoutError as e:
+            raise BrokerUnavailable(f"RabbitMQ did not confirm within {confirm_within} s") from e
+        except (
+            OSError,
+            aio_pika.exceptions.AMQPError,
+            # A RuntimeError, not an AMQPError: the channel closed under us (the outage began).
+            aio_pika.exceptions.ChannelInvalidStateError,
+        ) as e:
+            raise BrokerUnavailable(f"RabbitMQ refused the message: {type(e).__name__}") from e
 
     async def stop(self) -> None:
         if self._task is not None:

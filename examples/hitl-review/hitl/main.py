@@ -4,7 +4,11 @@
   the push crosses workers through Redis pub/sub, so all 4 workers' sockets see every review;
 - ``GET /reviews?status=pending`` lists reviews;
 - ``POST /reviews/{apv_code}/decision`` records a reviewer's decision in PostgreSQL and publishes it
-  to the durable RabbitMQ queue ``hitl.decisions`` for the remediation workers.
+  to the durable RabbitMQ queue ``hitl.decisions`` for the remediation workers, through a
+  transactional outbox (:mod:`hitl.outbox`): the decision and its message are stored in one
+  transaction, so the endpoint answers 201 during a RabbitMQ outage and the message follows once
+  the broker is back. Delivery is at least once; each message carries its outbox ``id`` for
+  consumers to drop duplicates.
 
 The schema is created by the Alembic migration (``alembic upgrade head``), run once per release by
 the deployment, never by the app at start-up.
@@ -23,11 +27,17 @@ import redis.asyncio as aioredis
 import sqlalchemy as sa
 from fastapi import Depends, FastAPI, HTTPException, Request, WebSocket, WebSocketDisconnect
 from pydantic import BaseModel, Field
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
 
 import prodready
 from hitl.amqp import BackgroundChannel
-from hitl.models import APVReview, HITLDecision
+from hitl.models import APVReview, DecisionOutbox, HITLDecision
+from hitl.outbox import OutboxRelay
 from hitl.settings import Settings, asyncpg_url
 
 DECISIONS_QUEUE = "hitl.decisions"
@@ -70,14 +80,17 @@ class Clients:
     def __init__(
         self,
         engine: AsyncEngine,
+        sessions: async_sessionmaker[AsyncSession],
         cache: aioredis.Redis,
         decisions: BackgroundChannel,
+        outbox: OutboxRelay,
         hub: Hub,
     ) -> None:
         self.engine = engine
-        self.sessions = async_sessionmaker(engine, expire_on_commit=False)
+        self.sessions = sessions
         self.cache = cache
         self.decisions = decisions
+        self.outbox = outbox
         self.hub = hub
 
 
@@ -122,19 +135,24 @@ def create_app(settings: Settings | None = None) -> prodready.Instrumented:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         engine = create_async_engine(asyncpg_url(settings.database_url.get_secret_value()))
+        sessions = async_sessionmaker(engine, expire_on_commit=False)
         cache = aioredis.from_url(settings.redis_url.get_secret_value())
         # Connects in the background: the service starts (not ready) during a RabbitMQ outage.
         decisions = BackgroundChannel(settings.rabbitmq_url.get_secret_value(), DECISIONS_QUEUE)
+        outbox = OutboxRelay(sessions, decisions)
+        decisions.on_connect(outbox.wake)
         decisions.start()
         hub = Hub()
-        relay = asyncio.create_task(_relay(cache, hub))
-        app.state.clients = Clients(engine, cache, decisions, hub)
+        tasks = [asyncio.create_task(_relay(cache, hub)), asyncio.create_task(outbox.run())]
+        app.state.clients = Clients(engine, sessions, cache, decisions, outbox, hub)
         try:
             yield
         finally:
-            relay.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await relay
+            for task in tasks:
+                task.cancel()
+            for task in tasks:
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
             await decisions.stop()
             await cache.aclose()
             await engine.dispose()
@@ -167,8 +185,8 @@ def create_app(settings: Settings | None = None) -> prodready.Instrumented:
 
     @app.post("/reviews/{apv_code}/decision", status_code=201)
     async def decide(apv_code: str, body: DecisionIn, deps: Deps) -> dict[str, object]:
-        # Refuse before storing: a 503 here leaves nothing behind, so the client's retry is safe.
-        await deps.decisions.require_connection()
+        # One transaction stores the decision, the review's status and the message: RabbitMQ
+        # need not be up, and a decision is never stored without its message (hitl.outbox).
         async with deps.sessions() as session:
             review = await session.scalar(
                 sa.select(APVReview).where(APVReview.apv_code == apv_code)
@@ -178,9 +196,11 @@ def create_app(settings: Settings | None = None) -> prodready.Instrumented:
             status = {"approve": "approved", "reject": "rejected", "modify": "modified"}
             review.status = status.get(body.decision, "escalated")
             session.add(HITLDecision(apv_id=review.id, apv_code=apv_code, **body.model_dump()))
+            message = {"apv_code": apv_code, "decision": body.decision, "by": body.reviewer_name}
+            outbox = DecisionOutbox(payload=message)
+            session.add(outbox)
             await session.commit()
-        message = {"apv_code": apv_code, "decision": body.decision, "by": body.reviewer_name}
-        await deps.decisions.publish(json.dumps(message).encode())
+        await deps.outbox.publish_one(outbox.id)  # never raises: the relay retries what fails
         return {"apv_code": apv_code, "status": review.status}
 
     @app.websocket("/ws/reviews")

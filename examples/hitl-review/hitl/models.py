@@ -1,4 +1,4 @@
-"""The seed's schema: APV reviews and the decisions reviewers take on them."""
+"""The seed's schema: APV reviews, the decisions reviewers take on them, and their outbox."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import UUID
+from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -43,3 +43,19 @@ class HITLDecision(Base):
     comments: Mapped[str | None] = mapped_column(sa.Text)
     confidence_override: Mapped[float | None] = mapped_column(sa.Float)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime, server_default=sa.func.now())
+
+
+class DecisionOutbox(Base):
+    """A decision message waiting for (or done with) RabbitMQ: see :mod:`hitl.outbox`.
+
+    ``id`` is the message's identity on the queue, so consumers can drop redeliveries.
+    """
+
+    __tablename__ = "decision_outbox"
+
+    id: Mapped[int] = mapped_column(sa.BigInteger, sa.Identity(), primary_key=True)
+    payload: Mapped[dict[str, object]] = mapped_column(JSONB)
+    created_at: Mapped[datetime] = mapped_column(
+        sa.DateTime(timezone=True), server_default=sa.func.now()
+    )
+    published_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
