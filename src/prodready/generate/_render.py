@@ -32,10 +32,27 @@ def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
 _Dumper.add_representer(str, _str)
 
 
-def dump_yaml(data: Any) -> str:
-    """Dump ``data`` as YAML, keeping key order (build dicts in the order you want to read)."""
+class _IndentedDumper(_Dumper):
+    """The same, with sequences indented under their key (the style of Prometheus, Grafana and
+    GitHub Actions documentation, which those files are read next to)."""
+
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        super().increase_indent(flow, indentless=False)
+
+
+def dump_yaml(data: Any, *, indent_sequences: bool = False) -> str:
+    """Dump ``data`` as YAML, keeping key order (build dicts in the order you want to read).
+
+    Sequences sit flush under their key, as ``kubectl`` and ``docker compose config`` print them,
+    unless ``indent_sequences``.
+    """
     return yaml.dump(
-        data, Dumper=_Dumper, sort_keys=False, default_flow_style=False, width=4096, indent=2
+        data,
+        Dumper=_IndentedDumper if indent_sequences else _Dumper,
+        sort_keys=False,
+        default_flow_style=False,
+        width=4096,
+        indent=2,
     )
 
 
