@@ -2,8 +2,9 @@
 
 ``load_project(paths)`` walks the paths, classifies each file (Dockerfile, compose file,
 kustomization, Kubernetes YAML, pyproject spec), loads it with line numbers, renders kustomize
-roots with ``kubectl kustomize``, and links images to the Dockerfiles that build them. A file that
-cannot be read or parsed becomes an entry in ``Project.problems`` (reported as PR000), never an
+roots (in-process when they stay within the subset ``_kustomize`` renders, else with
+``kubectl kustomize``), and links images to the Dockerfiles that build them. A file that cannot
+be read or parsed becomes an entry in ``Project.problems`` (reported as PR000), never an
 exception.
 """
 
@@ -29,6 +30,7 @@ from prodready.lint.loaders._kubernetes import (
     render_kustomize,
     to_object,
 )
+from prodready.lint.loaders._kustomize import Renderer, Unsupported
 from prodready.lint.loaders._spec import SpecInfo, find_spec
 from prodready.lint.loaders._yaml import YamlError, YMap, as_list, load_all
 
@@ -68,6 +70,9 @@ class Project:
     kubernetes_version: str = DEFAULT_KUBERNETES_VERSION
     problems: list[tuple[Location, str]] = field(default_factory=list)
     texts: dict[str, list[str]] = field(default_factory=dict)
+    renders: dict[str, str] = field(default_factory=dict)
+    """How each kustomize root was rendered (shown kustomization file: "in-process", "files",
+    "kubectl" or "not rendered"), for tests and benchmarks; never printed."""
     _by_path: dict[Path, Dockerfile] = field(default_factory=dict)
     _by_image: dict[str, list[Dockerfile]] = field(default_factory=dict)
     _spec_cache: dict[str, SpecInfo | None] = field(default_factory=dict)
@@ -304,23 +309,20 @@ def load_project(
     for d in kustomize_dirs:
         owned |= {f.resolve() for f in yaml_by_dir.get(d, [])}
         owned |= _referenced_files(d)
-    sources: dict[tuple[str, str], list[YMap]] = {}
+    owned_files: list[Path] = []
     raw_groups: dict[Path, K8sGroup] = {}
     for directory, yaml_files in sorted(yaml_by_dir.items()):
         for f in yaml_files:
+            if render and f.resolve() in owned:
+                owned_files.append(f)  # read by the render, or for the sources kubectl needs
+                continue
             docs = builder.yaml_docs(f)
-            if f.resolve() in owned:
-                for doc in docs:
-                    obj = to_object(doc)
-                    sources.setdefault((obj.kind, obj.name), []).append(doc)
-                if render:
-                    continue
             if docs:
                 group = raw_groups.setdefault(directory, K8sGroup(builder.name(directory)))
                 group.objects.extend(to_object(doc) for doc in docs)
     builder.project.groups.extend(raw_groups.values())
     if render:
-        _render_roots(builder, kustomize_dirs, sources, yaml_by_dir, cache=cache)
+        _render_roots(builder, kustomize_dirs, owned_files, yaml_by_dir, cache=cache)
     _link_images(builder.project)
     return builder.project
 
@@ -387,7 +389,7 @@ def _plain_resources(directory: Path, seen: frozenset[Path] = frozenset()) -> li
 def _render_roots(
     builder: _Builder,
     kustomize_dirs: list[Path],
-    sources: dict[tuple[str, str], list[YMap]],
+    owned_files: list[Path],
     yaml_by_dir: dict[Path, list[Path]],
     *,
     cache: bool,
@@ -412,8 +414,28 @@ def _render_roots(
         return seen
 
     roots = [d for d in kustomize_dirs if d not in referenced and d not in components]
-    plain: dict[Path, list[Path]] = {}
+    # In-process first: kubectl's exact output without a process, or without kubectl at all.
+    in_process: dict[Path, list[YMap]] = {}
+    needs: dict[Path, str] = {}
+    renderer = Renderer(builder.name)
     for d in roots:
+        try:
+            in_process[d] = renderer.render(d)
+        except Unsupported as exc:
+            needs[d] = exc.feature
+    for path, text in renderer.files.items():
+        builder.project.texts.setdefault(builder.name(path), text.splitlines())
+    # The declarations kubectl's renders are mapped back to; owned files no render read are
+    # still loaded, so their problems are reported as before.
+    sources: dict[tuple[str, str], list[YMap]] = {}
+    for f in owned_files:
+        if not needs and f.resolve() in renderer.files:
+            continue
+        for doc in builder.yaml_docs(f):
+            obj = to_object(doc)
+            sources.setdefault((obj.kind, obj.name), []).append(doc)
+    plain: dict[Path, list[Path]] = {}
+    for d in needs:
         files = _plain_resources(d)
         if files is not None:
             plain[d] = files
@@ -421,24 +443,46 @@ def _render_roots(
         # a kustomization that only lists files: read them directly (exact lines, no kubectl)
         marker = next(d / n for n in _KUSTOMIZATION if (d / n).exists())
         builder.read(marker)
+        builder.project.renders[builder.name(marker)] = "files"
         group = K8sGroup(builder.name(d))
         group.objects.extend(to_object(doc) for f in files for doc in builder.yaml_docs(f))
         builder.project.groups.append(group)
     roots = [d for d in roots if d not in plain]
     markers = [next(d / n for n in _KUSTOMIZATION if (d / n).exists()) for d in roots]
+    kubectl_roots = [(d, m) for d, m in zip(roots, markers, strict=True) if d in needs]
     # kubectl runs are independent processes: render the roots concurrently.
-    with ThreadPoolExecutor(max_workers=max(1, min(8, len(roots)))) as pool:
-        rendered = list(
-            pool.map(
-                lambda pair: render_kustomize(
-                    str(pair[0]), builder.name(pair[1]), sorted(closure(pair[0])), cache=cache
+    with ThreadPoolExecutor(max_workers=max(1, min(8, len(kubectl_roots)))) as pool:
+        by_kubectl = dict(
+            zip(
+                (d for d, _ in kubectl_roots),
+                pool.map(
+                    lambda pair: render_kustomize(
+                        str(pair[0]),
+                        builder.name(pair[1]),
+                        sorted(closure(pair[0])),
+                        cache=cache,
+                        needs=needs[pair[0]],
+                    ),
+                    kubectl_roots,
                 ),
-                zip(roots, markers, strict=True),
+                strict=True,
             )
         )
-    for d, marker, (docs, reason) in zip(roots, markers, rendered, strict=True):
+    for d, marker in zip(roots, markers, strict=True):
         shown = builder.name(marker)
         builder.read(marker)
+        if d in in_process:
+            builder.project.renders[shown] = "in-process"
+            group = K8sGroup(builder.name(d))
+            for doc in in_process[d]:
+                obj = to_object(doc)
+                obj.source = doc  # every node keeps the file and the line it came from
+                obj.fallback = Location(shown, 0)
+                group.objects.append(obj)
+            builder.project.groups.append(group)
+            continue
+        docs, reason = by_kubectl[d]
+        builder.project.renders[shown] = "kubectl" if docs is not None else "not rendered"
         if docs is None:
             builder.project.problems.append((Location(shown, 0), reason or "not rendered"))
             group = K8sGroup(builder.name(d))

@@ -65,9 +65,11 @@ class K8sObject:
         current: Any = node
         rendered: Any = self.doc
         line = node.line
+        path = node.path  # a rendered node may come from another file (a patch)
         for key in keys:
             if isinstance(current, YMap) and key in current:
                 line = current.line_of(key)
+                path = current.path or path
                 current = current[key]
                 rendered = rendered.get(key) if isinstance(rendered, dict) else None
             elif isinstance(current, YList) and isinstance(key, int):
@@ -85,11 +87,12 @@ class K8sObject:
                 if not 0 <= index < len(current):
                     break
                 line = current.line_of(index)
+                path = current.path or path
                 current = current[index]
                 rendered = item
             else:
                 break
-        return Location(node.path, line)
+        return Location(path, line)
 
     @property
     def labels(self) -> dict[str, str]:
@@ -317,18 +320,25 @@ def _run_kubectl(kubectl: str, directory: str) -> tuple[str | None, str | None]:
 
 
 def render_kustomize(
-    directory: str, shown: str, inputs: list[Path] | None = None, *, cache: bool = True
+    directory: str,
+    shown: str,
+    inputs: list[Path] | None = None,
+    *,
+    cache: bool = True,
+    needs: str = "",
 ) -> tuple[list[YMap] | None, str | None]:
     """``kubectl kustomize DIR`` parsed; ``(None, reason)`` when kubectl is absent or fails.
 
     With ``cache`` the output is kept under :func:`cache_root`, keyed by a hash of kubectl and of
     every file under ``inputs`` (the kustomization's directory and those it references), so an
-    unchanged tree is not rendered twice; any edit changes the key.
+    unchanged tree is not rendered twice; any edit changes the key. ``needs`` names what made
+    the in-process renderer hand the directory over, for the message when kubectl is missing.
     """
     kubectl = shutil.which("kubectl")
     if kubectl is None:
+        why = f" (it needs kubectl for {needs})" if needs else ""
         return None, (
-            "kubectl is not on PATH, so this kustomize directory was not rendered; "
+            f"kubectl is not on PATH, so this kustomize directory was not rendered{why}; "
             "install kubectl (it embeds kustomize) to check it"
         )
     cached: Path | None = None
