@@ -151,6 +151,27 @@ def test_kustomize_without_kubectl_is_a_pr000_finding_and_files_are_read_plainly
     assert any("kubectl is not on PATH" in f.message for f in report.findings)
 
 
+@pytest.mark.parametrize(
+    "tree",
+    [
+        {
+            "a/kustomization.yaml": "resources: [../b]\n",
+            "b/kustomization.yaml": "resources: [../a]\n",
+        },
+        {"kustomization.yaml": "resources: [.]\n"},
+    ],
+    ids=["two-kustomizations", "itself"],
+)
+def test_a_kustomization_cycle_is_reported_not_skipped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tree: dict[str, str]
+) -> None:
+    write_tree(tmp_path, tree)
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))  # the in-process renderer names it
+    report = check([tmp_path], select=("PR000",))
+    assert [f.rule.id for f in report.findings] == ["PR000"]
+    assert "cycle" in report.findings[0].message
+
+
 def test_a_broken_kustomization_is_a_pr000_finding(tmp_path: Path) -> None:
     if shutil.which("kubectl") is None:
         pytest.skip("kubectl is not installed")

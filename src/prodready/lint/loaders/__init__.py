@@ -13,6 +13,7 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -119,9 +120,8 @@ def image_key(image: str) -> str:
     return last.split(":", 1)[0].lower()
 
 
-def _display(path: Path) -> str:
-    """Relative to the working directory when inside it, else the absolute path."""
-    absolute = path.resolve()
+def _display(absolute: Path) -> str:
+    """Relative to the working directory when inside it, else the absolute (resolved) path."""
     try:
         return str(absolute.relative_to(Path.cwd()))
     except ValueError:
@@ -163,14 +163,23 @@ class _Builder:
         self.project = Project()
         self.shown: dict[Path, str] = {}
         self._as_given: dict[Path, str] = {}
+        self._real: dict[Path, Path] = {}
+
+    def resolve(self, path: Path) -> Path:
+        """``path.resolve()``, once per path and load: resolving stats every component of the
+        path, and a load asks for the same few hundred paths ~1,400 times on the shared corpus."""
+        real = self._real.get(path)
+        if real is None:
+            real = self._real[path] = path.resolve()
+        return real
 
     def name(self, path: Path) -> str:
         known = self._as_given.get(path)
         if known is not None:
             return known
-        resolved = path.resolve()
+        resolved = self.resolve(path)
         if resolved not in self.shown:
-            self.shown[resolved] = _display(path)
+            self.shown[resolved] = _display(resolved)
         self._as_given[path] = self.shown[resolved]
         return self.shown[resolved]
 
@@ -195,14 +204,14 @@ class _Builder:
             )
             return
         self.project.dockerfiles.append(parsed)
-        self.project._by_path[path.resolve()] = parsed
+        self.project._by_path[self.resolve(path)] = parsed
 
     def compose(self, path: Path) -> None:
         text = self.read(path)
         if text is None:
             return
         try:
-            loaded = load_compose(path, self.shown)
+            loaded = load_compose(path, self.shown, self.resolve)
         except YamlError as exc:
             self.project.problems.append((Location(self.name(path), exc.line), str(exc)))
             return
@@ -246,7 +255,7 @@ def _kustomize_refs(directory: Path, builder: _Builder) -> tuple[bool, set[Path]
     doc = docs[0] if docs and isinstance(docs[0], dict) else {}
     for key in ("resources", "bases", "components"):
         for item in as_list(doc.get(key)):
-            target = (directory / str(item)).resolve()
+            target = builder.resolve(directory / str(item))
             if target.is_dir():
                 refs.add(target)
     return doc.get("kind") == "Component", refs
@@ -271,7 +280,7 @@ def load_project(
     files = [
         f for f in _walk(paths) if not any(fnmatch.fnmatch(builder.name(f), g) for g in exclude)
     ]
-    kustomize_dirs = sorted({f.parent.resolve() for f in files if f.name in _KUSTOMIZATION})
+    kustomize_dirs = sorted({builder.resolve(f.parent) for f in files if f.name in _KUSTOMIZATION})
     yaml_by_dir: dict[Path, list[Path]] = {}
     compose_paths: list[Path] = []
     for f in files:
@@ -279,7 +288,7 @@ def load_project(
         if name == "pyproject.toml":
             found = find_spec(f.parent, builder.name(f))
             if found is not None:
-                builder.project.specs[f.parent.resolve()] = found
+                builder.project.specs[builder.resolve(f.parent)] = found
         elif _is_dockerfile(name):
             builder.dockerfile(f)
         elif name in _KUSTOMIZATION:
@@ -288,7 +297,7 @@ def load_project(
             if _COMPOSE.match(name):
                 compose_paths.append(f)
             else:
-                yaml_by_dir.setdefault(f.parent.resolve(), []).append(f)
+                yaml_by_dir.setdefault(builder.resolve(f.parent), []).append(f)
     for f in compose_paths:
         stem = f.name.split(".")[0]
         base_exists = (
@@ -307,13 +316,13 @@ def load_project(
     # any other YAML, even below a kustomization, is checked as plain manifests.
     owned: set[Path] = set()
     for d in kustomize_dirs:
-        owned |= {f.resolve() for f in yaml_by_dir.get(d, [])}
-        owned |= _referenced_files(d)
+        owned |= {builder.resolve(f) for f in yaml_by_dir.get(d, [])}
+        owned |= _referenced_files(d, builder.resolve)
     owned_files: list[Path] = []
     raw_groups: dict[Path, K8sGroup] = {}
     for directory, yaml_files in sorted(yaml_by_dir.items()):
         for f in yaml_files:
-            if render and f.resolve() in owned:
+            if render and builder.resolve(f) in owned:
                 owned_files.append(f)  # read by the render, or for the sources kubectl needs
                 continue
             docs = builder.yaml_docs(f)
@@ -327,7 +336,7 @@ def load_project(
     return builder.project
 
 
-def _referenced_files(directory: Path) -> set[Path]:
+def _referenced_files(directory: Path, resolve: Callable[[Path], Path]) -> set[Path]:
     """Every existing YAML file a kustomization names, whatever the field (resources, patches,
     generators…): strings ending in .yaml/.yml, resolved against its directory."""
     marker = next((directory / n for n in _KUSTOMIZATION if (directory / n).exists()), None)
@@ -346,7 +355,7 @@ def _referenced_files(directory: Path) -> set[Path]:
         elif isinstance(value, list):
             todo.extend(value)
         elif isinstance(value, str) and value.endswith((".yaml", ".yml")):
-            target = (directory / value.split("=", 1)[-1]).resolve()
+            target = resolve(directory / value.split("=", 1)[-1])
             if target.is_file():
                 found.add(target)
     return found
@@ -400,7 +409,7 @@ def _render_roots(
     for d in kustomize_dirs:
         is_component, refs = _kustomize_refs(d, builder)
         refs_of[d] = refs
-        referenced |= refs
+        referenced |= refs - {d}
         if is_component:
             components.add(d)
 
@@ -414,6 +423,13 @@ def _render_roots(
         return seen
 
     roots = [d for d in kustomize_dirs if d not in referenced and d not in components]
+    # Kustomizations that only reference each other in a cycle have no root: render one of
+    # each cycle anyway, so the cycle is reported rather than nothing being checked.
+    covered = {c for r in roots for c in closure(r)}
+    for d in kustomize_dirs:
+        if d not in covered and d not in components:
+            roots.append(d)
+            covered |= closure(d)
     # In-process first: kubectl's exact output without a process, or without kubectl at all.
     in_process: dict[Path, list[YMap]] = {}
     needs: dict[Path, str] = {}
@@ -429,7 +445,7 @@ def _render_roots(
     # still loaded, so their problems are reported as before.
     sources: dict[tuple[str, str], list[YMap]] = {}
     for f in owned_files:
-        if not needs and f.resolve() in renderer.files:
+        if not needs and builder.resolve(f) in renderer.files:
             continue
         for doc in builder.yaml_docs(f):
             obj = to_object(doc)

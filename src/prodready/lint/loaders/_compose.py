@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -156,15 +157,16 @@ def _env_of(
 
 
 class _Loader:
-    def __init__(self, shown: dict[Path, str]) -> None:
+    def __init__(self, shown: dict[Path, str], resolve: Callable[[Path], Path]) -> None:
         self.shown = shown
+        self.resolve = resolve
         self.docs: dict[Path, YMap] = {}
 
     def name(self, path: Path) -> str:
         return self.shown.get(path, str(path))
 
     def doc(self, path: Path) -> YMap:
-        path = path.resolve()
+        path = self.resolve(path)
         if path not in self.docs:
             text = path.read_text(encoding="utf-8", errors="replace")
             docs = list(load_all(text, self.name(path)))
@@ -188,7 +190,7 @@ class _Loader:
         base_name = ext if isinstance(ext, str) else str(ext.get("service", ""))
         base_path = path
         if isinstance(ext, dict) and ext.get("file"):
-            base_path = (path.parent / str(ext["file"])).resolve()
+            base_path = self.resolve(path.parent / str(ext["file"]))
         try:
             base = self.service(base_path, base_name, seen | {(path, name)})
         except (OSError, YamlError):
@@ -210,7 +212,7 @@ class _Loader:
             base_name = ext if isinstance(ext, str) else str(ext.get("service", ""))
             base_path = path
             if isinstance(ext, dict) and ext.get("file"):
-                base_path = (path.parent / str(ext["file"])).resolve()
+                base_path = self.resolve(path.parent / str(ext["file"]))
             with contextlib.suppress(OSError, YamlError):
                 env.update(self.service_env(base_path, base_name, dotenv, seen | {(path, name)}))
         env.update(_env_of(node, self.name(path), dotenv))
@@ -227,13 +229,19 @@ def override_for(path: Path) -> Path | None:
     return None
 
 
-def load_compose(path: Path, shown: dict[Path, str]) -> ComposeFile:
-    """Load ``path`` and merge its override file; raises :class:`YamlError` or ``OSError``."""
-    loader = _Loader(shown)
+def load_compose(
+    path: Path, shown: dict[Path, str], resolve: Callable[[Path], Path] = Path.resolve
+) -> ComposeFile:
+    """Load ``path`` and merge its override file; raises :class:`YamlError` or ``OSError``.
+
+    ``resolve`` is ``Path.resolve`` or a caller's cache of it (the loader resolves the same
+    paths once per service otherwise)."""
+    loader = _Loader(shown, resolve)
     doc = loader.doc(path)
     override = override_for(path)
-    merged_files = [loader.name(path.resolve())]
-    dotenv = read_env_file(path.parent / ".env", loader.name((path.parent / ".env").resolve()))
+    real = resolve(path)
+    merged_files = [loader.name(real)]
+    dotenv = read_env_file(path.parent / ".env", loader.name(resolve(path.parent / ".env")))
     services_node = doc.get("services")
     if services_node is not None and not isinstance(services_node, YMap):
         raise YamlError("'services' must be a mapping of service names", doc.line_of("services"))
@@ -242,7 +250,7 @@ def load_compose(path: Path, shown: dict[Path, str]) -> ComposeFile:
     if override is not None:
         try:
             override_doc = loader.doc(override)
-            merged_files.append(loader.name(override.resolve()))
+            merged_files.append(loader.name(resolve(override)))
         except (OSError, YamlError):
             override_doc = None
         extra = override_doc.get("services") if override_doc else None
@@ -250,23 +258,23 @@ def load_compose(path: Path, shown: dict[Path, str]) -> ComposeFile:
             names += [str(n) for n in extra if str(n) not in names]
     services: dict[str, ComposeService] = {}
     for name in names:
-        config = loader.service(path.resolve(), name, frozenset())
+        config = loader.service(real, name, frozenset())
         node = services_node.get(name) if isinstance(services_node, YMap) else None
         env: dict[str, EnvValue] = {}
         env_files = config.get("env_file")
         for item in [env_files] if isinstance(env_files, str | dict) else as_list(env_files):
             file = item.get("path") if isinstance(item, dict) else item
             if file:
-                target = (path.parent / str(file)).resolve()
+                target = resolve(path.parent / str(file))
                 env.update(read_env_file(target, loader.name(target)))
-        env.update(loader.service_env(path.resolve(), name, dotenv, frozenset()))
+        env.update(loader.service_env(real, name, dotenv, frozenset()))
         if override_doc is not None:
             extra = override_doc.get("services")
             over = extra.get(name) if isinstance(extra, dict) else None
             if isinstance(over, dict):
                 config = dict(_merge(config, dict(over)))
                 env.update(
-                    _env_of(over, loader.name(override.resolve()) if override else "", dotenv)
+                    _env_of(over, loader.name(resolve(override)) if override else "", dotenv)
                 )
                 if node is None and isinstance(over, YMap):
                     node = over
@@ -281,6 +289,6 @@ def load_compose(path: Path, shown: dict[Path, str]) -> ComposeFile:
                 "Dockerfile" if isinstance(build, str) else build.get("dockerfile", "Dockerfile")
             )
             if isinstance(context, str) and "://" not in context and isinstance(dockerfile, str):
-                service.dockerfile = (path.parent / context / dockerfile).resolve()
+                service.dockerfile = resolve(path.parent / context / dockerfile)
         services[name] = service
-    return ComposeFile(loader.name(path.resolve()), services, merged_files)
+    return ComposeFile(loader.name(real), services, merged_files)

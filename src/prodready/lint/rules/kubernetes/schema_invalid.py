@@ -4,51 +4,64 @@ from __future__ import annotations
 
 import functools
 import json
-import re
 from collections.abc import Iterator
 from typing import Any
 
 from prodready.lint._model import Hit, Layer, Rule, Severity
 from prodready.lint.loaders import K8sObject, Project
+from prodready.lint.rules import _k8s_schemas
+from prodready.lint.rules._fast_schema import Check, Compiler, Unsupported
 
 _MAX_ERRORS_PER_OBJECT = 3
 
 
 @functools.lru_cache(maxsize=4)
-def _definitions(directory: str, version: str) -> Any:
-    """The shared definitions file of one schema version (large: parse it once)."""
-    from kubernetes_validate import utils  # type: ignore[import-untyped]
-
-    return utils.schema_contents(f"{directory}/_definitions.json", version)
+def _compiler(directory: str) -> Compiler:
+    """One compiler per schema folder, so kinds share the definitions compiled for them."""
+    return Compiler(_k8s_schemas.definitions(directory))
 
 
 @functools.lru_cache(maxsize=256)
-def _validator(version: str, kind: str, api_version: str) -> Any:
-    """A cached strict validator, or ``None`` when the kind has no built-in schema (a CRD)."""
+def fast_check(version: str, kind: str, api_version: str) -> Check | None:
+    """The fast valid-or-not check of a kind, or ``None`` when jsonschema must decide alone
+    (its schema uses a keyword the fast path does not implement, or it has no schema)."""
+    directory = _k8s_schemas.schema_directory(version)
+    schema = _k8s_schemas.kind_schema(directory, kind, api_version)
+    if schema is None:
+        return None
+    try:
+        return _compiler(directory).compile(schema)
+    except Unsupported:
+        return None
+
+
+@functools.lru_cache(maxsize=256)
+def validator(version: str, kind: str, api_version: str) -> Any:
+    """A cached strict jsonschema validator, or ``None`` when the kind has no built-in schema
+    (a CRD). jsonschema is imported here, on first need: the fast path answers for most runs."""
     import jsonschema  # type: ignore[import-untyped]
-    from kubernetes_validate import utils
     from referencing import Registry, Resource
 
-    versions = [v for v in utils.all_versions() if utils.major_minor(v) <= version]
-    schema_version = versions[-1] if versions else utils.all_versions()[0]
-    directory = f"kubernetes-json-schema/v{schema_version}-local-strict"
-    api = re.sub(r"^([^./]*)(?:\.[^/]*)?/", r"\1-", api_version)
-    try:
-        schema = utils.schema_contents(f"{directory}/{kind.lower()}-{api}.json", version)
-    except FileNotFoundError:
+    directory = _k8s_schemas.schema_directory(version)
+    schema = _k8s_schemas.kind_schema(directory, kind, api_version)
+    if schema is None:
         return None
-    definitions = _definitions(directory, version)
-    registry: Registry[Any] = Resource.from_contents(definitions) @ (
+    registry: Registry[Any] = Resource.from_contents(_k8s_schemas.definitions(directory)) @ (
         Resource.from_contents(schema) @ Registry()
     )
     return jsonschema.validators.Draft202012Validator(schema, registry=registry)
 
 
 def _errors(obj: K8sObject, version: str) -> Iterator[Hit]:
-    validator = _validator(version, obj.kind, obj.api_version)
-    if validator is None:
-        return
-    for count, error in enumerate(validator.iter_errors(obj.doc)):
+    directory = _k8s_schemas.schema_directory(version)
+    if _k8s_schemas.kind_schema(directory, obj.kind, obj.api_version) is None:
+        return  # a custom resource: no built-in schema
+    fast = fast_check(version, obj.kind, obj.api_version)
+    if fast is not None and fast(obj.doc):
+        return  # valid: jsonschema would find nothing (the fast path only ever says so exactly)
+    for count, error in enumerate(
+        validator(version, obj.kind, obj.api_version).iter_errors(obj.doc)
+    ):
         if count >= _MAX_ERRORS_PER_OBJECT:
             return
         path = list(error.absolute_path)
@@ -66,9 +79,7 @@ def _errors(obj: K8sObject, version: str) -> Iterator[Hit]:
 
 
 def _check(project: Project) -> Iterator[Hit]:
-    try:
-        import kubernetes_validate  # noqa: F401
-    except ImportError:
+    if not _k8s_schemas.installed():
         return  # the CLI prints the install hint once
     version = ".".join(project.kubernetes_version.lstrip("v").split(".")[:2])
     seen: set[str] = set()
