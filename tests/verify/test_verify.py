@@ -54,6 +54,7 @@ def test_verify_passes_for_the_example(example: str) -> None:
         timeout=600,
         check=False,
     )
+    assert proc.stdout, f"no report (exit {proc.returncode}):\n{proc.stderr[-3000:]}"
     report = json.loads(proc.stdout)
     failed = [step for step in report["steps"] if not step["passed"]]
     assert proc.returncode == 0, f"{failed}\n{proc.stderr[-3000:]}"
@@ -188,3 +189,26 @@ def test_up_refuses_a_port_outside_1_to_65535(capsys: pytest.CaptureFixture[str]
         main(["up", "--port", "0", str(EXAMPLES / "vision")])
     assert exc.value.code == 2
     assert "not a TCP port" in capsys.readouterr().err
+
+
+def test_a_failing_build_step_is_a_failed_step_in_the_report_not_a_bare_error(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "tiny.py").write_text("async def app(scope, receive, send): ...\n")
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "tiny"\nversion = "0"\n\n'
+        '[tool.prodready]\nname = "tiny"\napp = "tiny:app"\n\n'
+        "[tool.prodready.build]\nrun = [\"python -c 'raise SystemExit(3)'\"]\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-m", "prodready", "verify", str(tmp_path), "--format", "json"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert proc.returncode == 1, proc.stderr[-3000:]
+    (step,) = json.loads(proc.stdout)["steps"]
+    assert step["name"] == "dependencies and app start"
+    assert not step["passed"]
+    assert "build step" in step["detail"]

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import time
 from pathlib import Path
 
 from rich.markup import escape
 
 from prodready.cli._output import Output
 from prodready.cli._signals import stop_on_signals
+from prodready.errors import ExternalToolError
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -39,10 +41,17 @@ def _run(args: argparse.Namespace, out: Output) -> int:
     stopping = stop_on_signals()
     run = LocalRun(spec, args.path.resolve(), progress=lambda m: out.err.print(escape(m)))
     drill = Drill(run, on_step=lambda step: out.err.print(step_line(step)))
+    started = time.monotonic()
     try:
-        with out.err.status(f"starting {spec.name}…"):
-            run.start()
-        drill.run_all()
+        try:
+            with out.err.status(f"starting {spec.name}…"):
+                run.start()
+        except ExternalToolError as exc:
+            # a dependency or build step that fails is a failed verification with a report
+            # (JSON consumers get one), not a bare error message
+            drill.not_started(exc, time.monotonic() - started)
+        else:
+            drill.run_all()
     finally:
         with stopping, out.err.status("stopping everything…"):
             run.close()

@@ -115,6 +115,10 @@ class Drill:
     def passed(self) -> bool:
         return bool(self.steps) and all(step.passed for step in self.steps)
 
+    def not_started(self, error: ExternalToolError, seconds: float) -> Step:
+        """Record that the stack or the app could not be started (a server, a build step)."""
+        return self._record(Step("dependencies and app start", False, seconds, str(error)))
+
     def _record(self, step: Step) -> Step:
         self.steps.append(step)
         self._on_step(step)
@@ -220,19 +224,26 @@ class Drill:
                     Step(f"{name} still down → readiness stays 503", held_ok, _HOLD_S, held_detail)
                 )
             )
-            service.server.start()
-            ok, seconds, last = self._wait_for(self.probes.readiness, True, limit)
-            steps.append(
-                self._record(
-                    Step(
-                        f"{name} back → readiness 200",
-                        ok,
-                        seconds,
-                        f"{self.probes.readiness} → {last.status or last.error}",
-                        limit,
+            try:
+                service.server.start()
+            except ExternalToolError as exc:
+                # the report still comes out, naming the server that would not come back
+                steps.append(
+                    self._record(Step(f"{name} back → readiness 200", False, 0.0, str(exc), limit))
+                )
+            else:
+                ok, seconds, last = self._wait_for(self.probes.readiness, True, limit)
+                steps.append(
+                    self._record(
+                        Step(
+                            f"{name} back → readiness 200",
+                            ok,
+                            seconds,
+                            f"{self.probes.readiness} → {last.status or last.error}",
+                            limit,
+                        )
                     )
                 )
-            )
         detail = (
             f"{watch.polls} liveness probes, all 200"
             if not watch.failures
