@@ -24,7 +24,7 @@ class MongoServer(ManagedServer):
 
     name: ClassVar[str] = "mongodb"
     ready_marker: ClassVar[str | None] = "prodready: mongo ready"
-    ready_timeout: ClassVar[float] = 60.0
+    ready_timeout: ClassVar[float] = 120.0  # a JVM, like Kafka and Neo4j: slow on a loaded machine
 
     @property
     def url(self) -> str:
