@@ -22,7 +22,7 @@ CPU seconds (user + sys of the child) are reported too: they are steadier on a s
 Every tool runs as installed, with its bytecode cached: ``PYTHONDONTWRITEBYTECODE`` is dropped from
 the children's environment (a sandbox may set it, which would make the editable prodready
 recompile its sources on every run while pip-installed checkov reads its cached bytecode), and
-an unmeasured run of each case precedes the measured ones.
+an unmeasured run of each case precedes the measured ones. Cases are interleaved round by round.
 Results go to stdout (a Markdown table) and ``bench/results/check.json``.
 """
 
@@ -54,25 +54,52 @@ def ensure_peers() -> Path:
     return PEERS / "bin"
 
 
-def measure(argv: list[str], runs: int) -> dict[str, float]:
-    """Median wall and CPU seconds of ``argv`` over ``runs`` runs (output discarded)."""
-    walls: list[float] = []
-    cpus: list[float] = []
+def _child_env() -> dict[str, str]:
     env = {**os.environ, "NO_COLOR": "1"}
     env.pop("PYTHONDONTWRITEBYTECODE", None)
-    subprocess.run(  # warm-up, unmeasured: bytecode written, files in the page cache
-        argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, check=False
+    return env
+
+
+def run_once(argv: list[str]) -> tuple[float, float]:
+    """Wall and CPU seconds (user + sys of the child) of one run of ``argv``, output discarded."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    subprocess.run(
+        argv,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=_child_env(),
+        check=False,
     )
-    for _ in range(runs):
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        start = time.perf_counter()
-        subprocess.run(
-            argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, check=False
-        )
-        walls.append(time.perf_counter() - start)
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        cpus.append((after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime))
-    return {"wall_s": statistics.median(walls), "cpu_s": statistics.median(cpus), "runs": runs}
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def measure_interleaved(cases: dict[str, tuple[list[str], int]]) -> dict[str, dict[str, float]]:
+    """Median wall and CPU seconds per case. After one unmeasured warm-up of each case (bytecode
+    written, files in the page cache), rounds run every case once in turn, so a change in the
+    machine's load over the run touches every case alike rather than whichever ran then."""
+    for argv, _runs in cases.values():
+        run_once(argv)
+    walls: dict[str, list[float]] = {name: [] for name in cases}
+    cpus: dict[str, list[float]] = {name: [] for name in cases}
+    for round_index in range(max(runs for _argv, runs in cases.values())):
+        for name, (argv, runs) in cases.items():
+            if round_index < runs:
+                wall, cpu = run_once(argv)
+                walls[name].append(wall)
+                cpus[name].append(cpu)
+        print(f"round {round_index + 1} done", file=sys.stderr)
+    return {
+        name: {
+            "wall_s": statistics.median(walls[name]),
+            "cpu_s": statistics.median(cpus[name]),
+            "runs": len(walls[name]),
+            "walls_s": [round(w, 3) for w in walls[name]],
+        }
+        for name in cases
+    }
 
 
 def main() -> int:
@@ -131,11 +158,11 @@ def main() -> int:
     # the warm case reuses kustomize renders from a private cache filled by one unmeasured run
     os.environ["PRODREADY_CACHE_DIR"] = str(PEERS.parent / "render-cache")
     subprocess.run([*prodready, str(corpus)], stdout=subprocess.DEVNULL, check=False)
+    timings = measure_interleaved({name: (argv, runs) for name, (argv, _, runs) in cases.items()})
     results = {}
-    for name, (argv, count, runs) in cases.items():
-        timing = measure(argv, runs)
+    for name, (_argv, count, _runs) in cases.items():
+        timing = timings[name]
         results[name] = {**timing, "files": count, "files_per_s": count / timing["wall_s"]}
-        print(f"measured {name}: {timing['wall_s']:.2f} s", file=sys.stderr)
     base = results["checkov"]["files_per_s"]
     hado = results["hadolint Dockerfiles"]["files_per_s"]
     print("| tool | files | median wall (s) | median CPU (s) | files/s | ratio |")
