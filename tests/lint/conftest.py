@@ -27,6 +27,9 @@ def lint(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Lint:
     def run(rule: str, files: dict[str, str], **options: object) -> list[Finding]:
         write_tree(tmp_path, files)
         report = check([Path(".")], select=(rule,), **options)  # type: ignore[arg-type]
+        # a rule that crashed reports PR003 instead of its findings: never let that pass quietly
+        crashes = [f.message for f in report.findings if f.rule.id == "PR003" and rule != "PR003"]
+        assert crashes == [], crashes
         return [f for f in report.findings if f.rule.id == rule]
 
     return run
