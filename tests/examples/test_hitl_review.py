@@ -248,18 +248,25 @@ def test_relay_publishes_later_rows_while_an_earlier_one_is_locked(
     marker = f"APV-SKIP-{uuid.uuid4().hex[:8]}"
 
     async def observe() -> tuple[int, set[int], set[int]]:
-        locked, later = await _insert_outbox_rows(url, marker, 2)
-        holder = await asyncpg.connect(url)
-        try:
-            async with holder.transaction():
-                await holder.execute(
-                    "SELECT 1 FROM decision_outbox WHERE id = $1 FOR UPDATE", locked
-                )
-                await _await_published(url, [later], 30)
-                while_held = await _unpublished(url, [locked, later])
-        finally:
-            await holder.close()
-        return locked, while_held, await _await_published(url, [locked, later], 30)
+        # The relay polls every second, so it may take both new rows before the holder locks
+        # the first: then nothing was shown, and the setup is tried again with fresh rows.
+        for _attempt in range(5):
+            locked, later = await _insert_outbox_rows(url, marker, 2)
+            holder = await asyncpg.connect(url)
+            try:
+                async with holder.transaction():
+                    still_pending = await holder.fetchval(
+                        "SELECT published_at IS NULL FROM decision_outbox WHERE id = $1 FOR UPDATE",
+                        locked,
+                    )
+                    if not still_pending or not await _unpublished(url, [later]):
+                        continue
+                    await _await_published(url, [later], 30)
+                    while_held = await _unpublished(url, [locked, later])
+            finally:
+                await holder.close()
+            return locked, while_held, await _await_published(url, [locked, later], 30)
+        raise AssertionError("the relay took every new row before one could be locked, 5 times")
 
     locked, unpublished_while_held, unpublished_after = asyncio.run(observe())
     assert unpublished_while_held == {locked}
