@@ -32,6 +32,7 @@ from prodready.lint.loaders._kubernetes import (
     to_object,
 )
 from prodready.lint.loaders._kustomize import Renderer, Unsupported
+from prodready.lint.loaders._kustomize._kustomization import KUSTOMIZATION_FILES
 from prodready.lint.loaders._spec import SpecInfo, find_spec
 from prodready.lint.loaders._yaml import YamlError, YMap, as_list, load_all
 
@@ -55,7 +56,6 @@ DEFAULT_KUBERNETES_VERSION = "1.32"
 _COMPOSE = re.compile(
     r"^(docker-)?(compose|stack)([.-][\w.-]+)?\.ya?ml$|^docker-stack[\w.-]*\.ya?ml$"
 )
-_KUSTOMIZATION = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 _SKIP_DIRS = {".git", ".venv", "venv", "node_modules", "__pycache__", ".tox", ".mypy_cache"}
 
 
@@ -239,13 +239,17 @@ class _Builder:
             return []
 
 
+def _marker(directory: Path) -> Path | None:
+    """The kustomization file of ``directory`` (the first of kustomize's names that exists)."""
+    return next((directory / n for n in KUSTOMIZATION_FILES if (directory / n).exists()), None)
+
+
 def _kustomize_refs(directory: Path, builder: _Builder) -> tuple[bool, set[Path]]:
     """Whether the kustomization is a Component, and the directories it pulls in."""
-    for name in _KUSTOMIZATION:
-        file = directory / name
-        if file.exists():
-            break
     refs: set[Path] = set()
+    file = _marker(directory)
+    if file is None:
+        return False, refs
     try:
         docs = list(
             load_all(file.read_text(encoding="utf-8", errors="replace"), builder.name(file))
@@ -280,7 +284,9 @@ def load_project(
     files = [
         f for f in _walk(paths) if not any(fnmatch.fnmatch(builder.name(f), g) for g in exclude)
     ]
-    kustomize_dirs = sorted({builder.resolve(f.parent) for f in files if f.name in _KUSTOMIZATION})
+    kustomize_dirs = sorted(
+        {builder.resolve(f.parent) for f in files if f.name in KUSTOMIZATION_FILES}
+    )
     yaml_by_dir: dict[Path, list[Path]] = {}
     compose_paths: list[Path] = []
     for f in files:
@@ -291,7 +297,7 @@ def load_project(
                 builder.project.specs[builder.resolve(f.parent)] = found
         elif _is_dockerfile(name):
             builder.dockerfile(f)
-        elif name in _KUSTOMIZATION:
+        elif name in KUSTOMIZATION_FILES:
             continue
         elif name.endswith((".yaml", ".yml")):
             if _COMPOSE.match(name):
@@ -339,7 +345,7 @@ def load_project(
 def _referenced_files(directory: Path, resolve: Callable[[Path], Path]) -> set[Path]:
     """Every existing YAML file a kustomization names, whatever the field (resources, patches,
     generators…): strings ending in .yaml/.yml, resolved against its directory."""
-    marker = next((directory / n for n in _KUSTOMIZATION if (directory / n).exists()), None)
+    marker = _marker(directory)
     if marker is None:
         return set()
     try:
@@ -368,7 +374,7 @@ def _plain_resources(directory: Path, seen: frozenset[Path] = frozenset()) -> li
     """The YAML files a kustomization only lists (``resources:`` of local files or of
     directories that are plain kustomizations themselves), or ``None`` when it transforms
     anything and kubectl must render it. A plain one renders to exactly those documents."""
-    marker = next((directory / n for n in _KUSTOMIZATION if (directory / n).exists()), None)
+    marker = _marker(directory)
     if marker is None or directory in seen:
         return None
     try:
@@ -457,14 +463,15 @@ def _render_roots(
             plain[d] = files
     for d, files in plain.items():
         # a kustomization that only lists files: read them directly (exact lines, no kubectl)
-        marker = next(d / n for n in _KUSTOMIZATION if (d / n).exists())
+        marker = _marker(d)
+        assert marker is not None  # d was found by its kustomization file
         builder.read(marker)
         builder.project.renders[builder.name(marker)] = "files"
         group = K8sGroup(builder.name(d))
         group.objects.extend(to_object(doc) for f in files for doc in builder.yaml_docs(f))
         builder.project.groups.append(group)
     roots = [d for d in roots if d not in plain]
-    markers = [next(d / n for n in _KUSTOMIZATION if (d / n).exists()) for d in roots]
+    markers = [m for d in roots if (m := _marker(d)) is not None]
     kubectl_roots = [(d, m) for d, m in zip(roots, markers, strict=True) if d in needs]
     # kubectl runs are independent processes: render the roots concurrently.
     with ThreadPoolExecutor(max_workers=max(1, min(8, len(kubectl_roots)))) as pool:

@@ -18,7 +18,7 @@ from prodready.lint.loaders._kustomize._unsupported import Unsupported
 from prodready.lint.loaders._kustomize._values import load
 from prodready.lint.loaders._yaml import YList
 
-_KUSTOMIZATION = ("kustomization.yaml", "kustomization.yml", "Kustomization")
+KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 
 _FIELDS = frozenset(
     {
@@ -65,7 +65,7 @@ class Kustomization:
 
 
 def _kustomization_file(directory: Path) -> Path:
-    found = [directory / n for n in _KUSTOMIZATION if (directory / n).is_file()]
+    found = [directory / n for n in KUSTOMIZATION_FILES if (directory / n).is_file()]
     if len(found) != 1:
         raise Unsupported(
             "a directory without a kustomization file"
